@@ -1,0 +1,2 @@
+/** nix2aci's public entry: everything a spec file or a build script imports. */
+export {};
