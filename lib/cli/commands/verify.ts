@@ -1,0 +1,5 @@
+/** `nix2aci verify`: not implemented yet. */
+export async function run(_argv: readonly string[]): Promise<number> {
+  process.stderr.write("nix2aci verify: not implemented yet\n");
+  return 2;
+}
