@@ -1,2 +1,3 @@
 /** nix2aci's public entry: everything a spec file or a build script imports. */
 export {};
+export * from "./sign/index.js";

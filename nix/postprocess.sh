@@ -1,10 +1,336 @@
 #!/usr/bin/env bash
-# Placeholder: links the images of this build result into ACIs/ (signing comes with issue 6).
+# nix2aci postprocess.sh: copied by mkACI into every build result, next to the images.
+# Links this result's images (and a thin image's .mounts file) into OUTDIR and signs each
+# image with the user's GnuPG 2 into OUTDIR/NAME.aci.asc, the detached ASCII-armored signature
+# rkt checks. Runs on the user's host, never inside Nix; writes only to OUTDIR.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-outdir=${1:-ACIs}
-mkdir -p -- "$outdir"
-for f in "$here"/*.aci "$here"/*.mounts; do
-  [ -e "$f" ] || continue
-  ln -sfn -- "$f" "$outdir/$(basename -- "$f")"
+
+prog=postprocess.sh
+
+usage() {
+  cat <<'EOF'
+usage: postprocess.sh [--no-sign] [--allow-eddsa] [OUTDIR]
+
+Links the .aci images of this Nix build result (and the .mounts file of a thin image) into
+OUTDIR (default: ACIs, relative to the current directory) and signs each image with gpg into
+OUTDIR/NAME.aci.asc: a detached, ASCII-armored signature over the exact image bytes, as rkt
+expects. Re-running is safe: links are replaced atomically and a failed or interrupted run
+never leaves a partial or stale .asc file.
+
+options:
+  --no-sign       only link the images, do not sign
+  --allow-eddsa   sign even with an EdDSA (ed25519) key, which rkt cannot verify
+  -h, --help      show this help
+
+environment:
+  NIX2ACI_SIGNING_KEY   key to sign with (gpg --local-user); default: gpg's default key
+  GNUPGHOME             gpg's home directory, as usual
+
+gpg2 is used when present, else gpg if it is GnuPG 2.
+EOF
+}
+
+die() {
+  printf '%s: %s\n' "$prog" "$*" >&2
+  exit 1
+}
+
+sign=1
+allow_eddsa=0
+outdir=
+have_outdir=0
+while [ "$#" -gt 0 ]; do
+  case $1 in
+    --no-sign) sign=0 ;;
+    --allow-eddsa) allow_eddsa=1 ;;
+    -h | --help) usage; exit 0 ;;
+    --) shift; break ;;
+    -?*) printf '%s: unknown option %s\n' "$prog" "$1" >&2; usage >&2; exit 2 ;;
+    *) break ;;
+  esac
+  shift
 done
+if [ "$#" -gt 1 ]; then
+  printf '%s: expected at most one OUTDIR, got %s arguments\n' "$prog" "$#" >&2
+  usage >&2
+  exit 2
+fi
+if [ "$#" -eq 1 ]; then
+  outdir=$1
+  have_outdir=1
+fi
+[ "$have_outdir" -eq 1 ] || outdir=ACIs
+[ -n "$outdir" ] || { printf '%s: OUTDIR must not be empty\n' "$prog" >&2; exit 2; }
+
+# The real folder of this script (through a `result` symlink or a link to the script itself),
+# so the links in OUTDIR point into the store path whose bytes get signed, not at `result`.
+self=$0
+if resolved=$(readlink -f -- "$self" 2>/dev/null) && [ -n "$resolved" ]; then
+  self=$resolved
+fi
+here=$(cd -P -- "$(dirname -- "$self")" && pwd -P)
+
+shopt -s nullglob
+images=("$here"/*.aci)
+mounts=("$here"/*.mounts)
+shopt -u nullglob
+[ "${#images[@]}" -gt 0 ] || die "no .aci image next to this script in '$here'"
+
+# ---------------------------------------------------------------------------------------------
+# gpg selection and signing-key checks (before anything is written).
+
+# Public-key algorithms of the EdDSA family (22: EdDSA as gpg 2.2 makes it; 27/28: RFC 9580
+# Ed25519/Ed448). Go's x/crypto/openpgp, which rkt verifies with, cannot parse them at all.
+is_eddsa_algo() {
+  case $1 in 22 | 27 | 28) return 0 ;; *) return 1 ;; esac
+}
+
+eddsa_refusal() {
+  cat >&2 <<EOF
+$prog: refusing to sign with $1, an EdDSA (ed25519) key:
+  rkt verifies signatures with Go's x/crypto/openpgp, which cannot read EdDSA keys at all,
+  so rkt could never verify these images. Sign with an RSA key instead, e.g.
+    gpg --quick-gen-key 'Your Name <you@example.org>' rsa3072 sign
+    NIX2ACI_SIGNING_KEY=you@example.org $0
+  or pass --allow-eddsa if the images are only verified by other tools.
+EOF
+  exit 1
+}
+
+gpg=
+signing_key=${NIX2ACI_SIGNING_KEY-}
+gpg_opts=(--batch --no-tty)
+if [ "$sign" -eq 1 ]; then
+  if command -v gpg2 >/dev/null 2>&1; then
+    gpg=gpg2
+  elif command -v gpg >/dev/null 2>&1; then
+    gpg_version=$(gpg --version 2>/dev/null) || true
+    gpg_version=${gpg_version%%$'\n'*}
+    case $gpg_version in
+      *"(GnuPG) 1."* | "") die "'gpg' is not GnuPG 2 (${gpg_version:-no version}); install GnuPG 2 (Debian: gnupg) or run with --no-sign" ;;
+    esac
+    gpg=gpg
+  else
+    die "neither gpg2 nor gpg is installed; install GnuPG 2 (Debian: gnupg) or run with --no-sign"
+  fi
+
+  if [ -n "$signing_key" ]; then
+    gpg_opts+=(--local-user "$signing_key")
+  fi
+  # A passphrase can be asked for on a terminal or a desktop; anywhere else, fail at once with a
+  # clear message instead of waiting on a pinentry nobody sees. A cached passphrase still works.
+  if [ -t 0 ]; then
+    if [ -z "${GPG_TTY-}" ]; then
+      GPG_TTY=$(tty) || true
+      export GPG_TTY
+    fi
+  elif [ -z "${DISPLAY-}${WAYLAND_DISPLAY-}${GPG_TTY-}" ]; then
+    gpg_opts+=(--pinentry-mode error)
+  fi
+
+  # Which secret keys could sign: with NIX2ACI_SIGNING_KEY that key, else every secret key
+  # (gpg's default is one of them). Refuse early only when all usable signing keys are EdDSA;
+  # the key gpg really used is checked again after signing.
+  list_args=(--with-colons --list-secret-keys)
+  [ -z "$signing_key" ] || list_args+=(-- "$signing_key")
+  if ! listing=$("$gpg" --batch --no-tty "${list_args[@]}" 2>/dev/null); then
+    die "no secret key '$signing_key' in gpg's keyring (${GNUPGHOME:-~/.gnupg}); set NIX2ACI_SIGNING_KEY to one 'gpg --list-secret-keys' shows"
+  fi
+  signing_algos=$(printf '%s\n' "$listing" | awk -F: '
+    ($1 == "sec" || $1 == "ssb") && $12 ~ /s/ && $2 !~ /[redni]/ { print $4 }')
+  if [ -z "$signing_algos" ]; then
+    if [ -z "$listing" ]; then
+      die "no secret key in gpg's keyring (${GNUPGHOME:-~/.gnupg}); create one, e.g. gpg --quick-gen-key 'Your Name <you@example.org>' rsa3072 sign"
+    fi
+    die "no usable (unexpired, unrevoked) signing key${signing_key:+ for '$signing_key'} in gpg's keyring"
+  fi
+  if [ "$allow_eddsa" -eq 0 ]; then
+    all_eddsa=1
+    while IFS= read -r algo; do
+      is_eddsa_algo "$algo" || all_eddsa=0
+    done <<<"$signing_algos"
+    default_key_label="gpg's default key"
+    [ "$all_eddsa" -eq 0 ] || eddsa_refusal "${signing_key:-$default_key_label}"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Scratch space inside OUTDIR (same file system, so a rename into place is atomic), removed on
+# any exit. A signal interrupts `wait`, stops gpg and cleans up: no partial .asc ever appears.
+
+mkdir -p -- "$outdir"
+work=$(mktemp -d -- "$outdir/.nix2aci-postprocess.XXXXXX")
+child=
+cleanup() {
+  if [ -n "$child" ]; then
+    kill -- "$child" 2>/dev/null || true
+    wait "$child" 2>/dev/null || true
+  fi
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Points OUTDIR/NAME at $1, replacing an older link atomically; unchanged links are left alone.
+# Returns 0 when the link changed (the image is new or different), 1 when it was already right.
+link_into_outdir() {
+  local src=$1 dest
+  dest=$outdir/$(basename -- "$src")
+  if [ -L "$dest" ] && [ "$(readlink -- "$dest")" = "$src" ]; then
+    return 1
+  fi
+  ln -s -- "$src" "$work/link"
+  mv -f -T -- "$work/link" "$dest"
+  return 0
+}
+
+# The manifest JSON of an image, whatever its compression (gzip, bzip2, xz or none).
+read_manifest() {
+  local image=$1 magic
+  local tar_opts=(-xOf - manifest)
+  magic=$(od -An -tx1 -N6 -- "$image" | tr -d ' \n')
+  # GNU tar stops after the first `manifest` (mkACI packs it first) instead of reading it all.
+  case $(tar --version 2>/dev/null) in *GNU*) tar_opts+=(--occurrence=1) ;; esac
+  case $magic in
+    1f8b*) gzip -dc -- "$image" ;;
+    425a68*) bzip2 -dc -- "$image" ;;
+    fd377a585a00) xz -dc -- "$image" ;;
+    *) cat -- "$image" ;;
+  esac | tar "${tar_opts[@]}"
+}
+
+# The top-level "name" of a JSON object on stdin (keys of nested objects are skipped).
+# A tiny scanner so that neither jq nor python is needed on the host.
+json_top_level_name() {
+  awk '
+    {
+      n = length($0)
+      for (i = 1; i <= n; i++) {
+        c = substr($0, i, 1)
+        if (instr) {
+          if (esc) { esc = 0; buf = buf c; continue }
+          if (c == "\\") { esc = 1; buf = buf c; continue }
+          if (c != "\"") { buf = buf c; continue }
+          instr = 0
+          if (depth == 1 && wantkey) { key = buf; wantkey = 0 }
+          else if (depth == 1 && colon && key == "name") { print buf; exit }
+          continue
+        }
+        if (c == "\"") { instr = 1; buf = ""; continue }
+        if (c == "{" || c == "[") { depth++; if (depth == 1 && c == "{") wantkey = 1; continue }
+        if (c == "}" || c == "]") { depth--; continue }
+        if (depth == 1 && c == ":") { colon = 1; continue }
+        if (depth == 1 && c == ",") { wantkey = 1; colon = 0; key = ""; continue }
+      }
+    }'
+}
+
+image_name() {
+  local manifest name
+  manifest=$(read_manifest "$1" 2>/dev/null) || true
+  name=$(printf '%s\n' "$manifest" | json_top_level_name) || true
+  if printf '%s\n' "$name" | grep -Eqx '[a-z0-9]+([-._~/][a-z0-9]+)*'; then
+    printf '%s\n' "$name"
+  fi
+}
+
+# Signs image $1 into $2 (atomically); sets signer_fpr to the fingerprint of the key gpg used.
+# Not called through $(...): a signal must reach this shell while it waits for gpg.
+signer_fpr=
+sign_image() {
+  local image=$1 sig=$2 rc=0 created algo fpr
+  rm -f -- "$work/sig.asc" "$work/status" "$work/stderr"
+  "$gpg" "${gpg_opts[@]}" --yes --status-file "$work/status" \
+    --detach-sign --armor --output "$work/sig.asc" -- "$image" \
+    </dev/null 2>"$work/stderr" &
+  child=$!
+  wait "$child" || rc=$?
+  child=
+  if [ "$rc" -ne 0 ] || [ ! -s "$work/sig.asc" ]; then
+    explain_gpg_failure "$rc"
+  fi
+  # SIG_CREATED <type> <pk_algo> <hash_algo> <class> <timestamp> <fingerprint>
+  created=$(grep -E '^\[GNUPG:\] SIG_CREATED ' -- "$work/status" | head -n 1) || true
+  algo=$(printf '%s\n' "$created" | awk '{ print $4 }')
+  fpr=$(printf '%s\n' "$created" | awk '{ print $8 }')
+  [ -n "$fpr" ] || die "gpg reported no signature for '$image'"
+  if [ "$allow_eddsa" -eq 0 ] && is_eddsa_algo "$algo"; then
+    eddsa_refusal "key $fpr"
+  fi
+  mv -f -T -- "$work/sig.asc" "$sig"
+  signer_fpr=$fpr
+}
+
+explain_gpg_failure() {
+  local rc=$1 status='' errors=''
+  [ ! -f "$work/status" ] || status=$(cat -- "$work/status")
+  [ ! -f "$work/stderr" ] || errors=$(cat -- "$work/stderr")
+  case $status$'\n'$errors in
+    *INV_SGNR* | *NO_SGNR* | *"No secret key"*)
+      printf '%s: gpg has no secret key %s to sign with (GNUPGHOME=%s)\n' "$prog" \
+        "${signing_key:-(default)}" "${GNUPGHOME:-~/.gnupg}" >&2 ;;
+    *PINENTRY* | *"No pinentry"* | *"Inappropriate ioctl"* | *"Bad passphrase"* | *"cancelled"* | *"canceled"*)
+      printf '%s: the signing key is locked by a passphrase and it could not be asked for\n' "$prog" >&2
+      printf '  (no terminal or pinentry here). Run from a terminal, or unlock the key in gpg-agent\n' >&2
+      printf '  first (for instance by signing anything once), then run this again.\n' >&2 ;;
+    *)
+      printf '%s: gpg failed (exit status %s)\n' "$prog" "$rc" >&2 ;;
+  esac
+  [ -z "$errors" ] || printf '%s\n' "$errors" | sed 's/^/  gpg: /' >&2
+  exit 1
+}
+
+# Exports the public key with fingerprint $1 into OUTDIR (left untouched when identical);
+# sets keyfile to its path.
+keyfile=
+export_public_key() {
+  local fpr=$1 dest
+  dest=$outdir/pubkey-$fpr.asc
+  "$gpg" --batch --no-tty --armor --export -- "$fpr" >"$work/pubkey.asc" 2>/dev/null ||
+    die "could not export public key $fpr"
+  [ -s "$work/pubkey.asc" ] || die "could not export public key $fpr"
+  if cmp -s -- "$work/pubkey.asc" "$dest"; then
+    rm -f -- "$work/pubkey.asc"
+  else
+    mv -f -T -- "$work/pubkey.asc" "$dest"
+  fi
+  keyfile=$dest
+}
+
+# ---------------------------------------------------------------------------------------------
+
+for mount_file in "${mounts[@]}"; do
+  link_into_outdir "$mount_file" || true
+  printf 'linked  %s\n' "$outdir/$(basename -- "$mount_file")"
+done
+
+trust_lines=()
+for image in "${images[@]}"; do
+  dest=$outdir/$(basename -- "$image")
+  # A changed image makes an older signature beside its link stale: drop it first, so an
+  # interruption in between cannot leave a signature over other bytes.
+  if [ ! -L "$dest" ] || [ "$(readlink -- "$dest")" != "$image" ]; then
+    rm -f -- "$dest.asc"
+  fi
+  link_into_outdir "$image" || true
+  printf 'linked  %s\n' "$dest"
+  [ "$sign" -eq 1 ] || continue
+
+  sign_image "$image" "$dest.asc"
+  printf 'signed  %s (key %s)\n' "$dest.asc" "$signer_fpr"
+  export_public_key "$signer_fpr"
+  name=$(image_name "$image")
+  if [ -z "$name" ]; then
+    printf '%s: warning: could not read the image name from the manifest of %s\n' "$prog" "$image" >&2
+    name='IMAGE-NAME'
+  fi
+  trust_lines+=("$(printf 'rkt trust --prefix=%q %q' "$name" "$keyfile")")
+  trust_lines+=("$(printf 'nix2aci trust --prefix=%q %q' "$name" "$keyfile")")
+done
+
+if [ "${#trust_lines[@]}" -gt 0 ]; then
+  printf '\nTo trust the signing key for these images (on the machine that runs them):\n'
+  printf '  %s\n' "${trust_lines[@]}"
+fi

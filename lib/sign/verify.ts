@@ -1,0 +1,145 @@
+/**
+ * Verifies an image against its detached signature the way rkt does: an ASCII-armored OpenPGP
+ * signature over the exact bytes of the `.aci` file, made by one of the given public keys.
+ */
+import { open } from "node:fs/promises";
+import { Readable } from "node:stream";
+import * as openpgp from "openpgp";
+import { algorithmName, EDDSA_EXPLANATION, isEdDSAAlgorithm } from "./algorithms.js";
+import { VerificationError } from "./errors.js";
+
+export interface VerifyImageOptions {
+  /** Accept a signature made by an EdDSA key, which rkt itself cannot verify. Default false. */
+  readonly allowEdDSA?: boolean;
+}
+
+export interface VerifiedImage {
+  /** Fingerprint (upper-case hex) of the signer's primary key: what `trust` records. */
+  readonly fingerprint: string;
+  /** Fingerprint of the key or subkey that made the signature. */
+  readonly signingKeyFingerprint: string;
+  /** The signer key's primary user ID, e.g. `Jane Doe <jane@example.org>` ("" when it has none). */
+  readonly userID: string;
+  readonly algorithmId: number;
+  readonly algorithm: string;
+  readonly created: Date;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function readPublicKeys(armoredPublicKeys: readonly string[]): Promise<openpgp.Key[]> {
+  if (armoredPublicKeys.length === 0) throw new VerificationError("no-keys", "no public key given to verify with");
+  const keys: openpgp.Key[] = [];
+  for (const [index, armoredKeys] of armoredPublicKeys.entries()) {
+    try {
+      keys.push(...(await openpgp.readKeys({ armoredKeys })));
+    } catch (error) {
+      throw new VerificationError("unreadable-key", `public key #${index + 1} is not an ASCII-armored OpenPGP key: ${message(error)}`);
+    }
+  }
+  return keys;
+}
+
+async function readArmoredSignature(armoredSignature: string): Promise<openpgp.Signature> {
+  try {
+    return await openpgp.readSignature({ armoredSignature });
+  } catch (error) {
+    throw new VerificationError("unreadable-signature", `not an ASCII-armored OpenPGP signature (truncated or corrupt?): ${message(error)}`);
+  }
+}
+
+async function primaryUserID(key: openpgp.Key): Promise<string> {
+  try {
+    return (await key.getPrimaryUser()).user.userID?.userID ?? "";
+  } catch {
+    return key.getUserIDs()[0] ?? "";
+  }
+}
+
+/**
+ * Checks `signaturePath` (ASCII-armored, detached) over the bytes of `imagePath`, streaming the
+ * image, against `armoredPublicKeys` (each an armored block of one or more keys). Resolves to the
+ * signer; rejects with a VerificationError whose `reason` says why not.
+ */
+export async function verifyImage(
+  imagePath: string,
+  signaturePath: string,
+  armoredPublicKeys: readonly string[],
+  options: VerifyImageOptions = {},
+): Promise<VerifiedImage> {
+  const keys = await readPublicKeys(armoredPublicKeys);
+
+  let armoredSignature: string;
+  try {
+    const handle = await open(signaturePath, "r");
+    try {
+      armoredSignature = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new VerificationError("unreadable-signature", `cannot read signature '${signaturePath}': ${message(error)}`);
+  }
+  const signature = await readArmoredSignature(armoredSignature);
+
+  // Which given key made it? (Decided before reading the image: an unknown signer costs nothing.)
+  const issuers = signature.getSigningKeyIDs();
+  const signer = keys
+    .flatMap((key) => issuers.flatMap((keyID) => key.getKeys(keyID).map((signingKey) => ({ key, signingKey }))))
+    .at(0);
+  if (signer === undefined) {
+    const ids = issuers.map((id) => id.toHex().toUpperCase()).join(", ") || "none";
+    throw new VerificationError("unknown-signer", `the signature was made by key ${ids}, which is not among the given keys`);
+  }
+  const algorithmIdNumber: number = signer.signingKey.keyPacket.algorithm;
+  if (isEdDSAAlgorithm(algorithmIdNumber) && options.allowEdDSA !== true) {
+    throw new VerificationError(
+      "eddsa-key",
+      `the signature was made by EdDSA key ${signer.signingKey.getFingerprint().toUpperCase()}: ${EDDSA_EXPLANATION}`,
+    );
+  }
+
+  let handle;
+  try {
+    handle = await open(imagePath, "r");
+  } catch (error) {
+    throw new VerificationError("unreadable-image", `cannot read image '${imagePath}': ${message(error)}`);
+  }
+  try {
+    const bytes = Readable.toWeb(handle.createReadStream({ autoClose: false })) as ReadableStream<Uint8Array>;
+    const result = await openpgp.verify({
+      message: await openpgp.createMessage({ binary: bytes }),
+      signature,
+      verificationKeys: [signer.key],
+      format: "binary",
+    });
+    // Streamed: the checks complete only once the data has been read through.
+    const reader = result.data.getReader();
+    while (!(await reader.read()).done);
+    for (const entry of result.signatures) {
+      if (!entry.keyID.equals(signer.signingKey.getKeyID())) continue;
+      try {
+        await entry.verified;
+      } catch (error) {
+        throw new VerificationError("bad-signature", `BAD signature on '${imagePath}': ${message(error)}`);
+      }
+      const packet = (await entry.signature).packets[0];
+      return {
+        fingerprint: signer.key.getFingerprint().toUpperCase(),
+        signingKeyFingerprint: signer.signingKey.getFingerprint().toUpperCase(),
+        userID: await primaryUserID(signer.key),
+        algorithmId: algorithmIdNumber,
+        algorithm: algorithmName(algorithmIdNumber),
+        created: packet?.created ?? new Date(0),
+      };
+    }
+    throw new VerificationError("unknown-signer", "no signature by the given keys was checked");
+  } catch (error) {
+    if (error instanceof VerificationError) throw error;
+    throw new VerificationError("unreadable-image", `cannot read image '${imagePath}': ${message(error)}`);
+  } finally {
+    await handle.close();
+  }
+}
