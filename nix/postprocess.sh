@@ -301,7 +301,8 @@ export_public_key() {
 
 # ---------------------------------------------------------------------------------------------
 
-for mount_file in "${mounts[@]}"; do
+# (${a[@]+"${a[@]}"}: an empty array under `set -u` is an error before bash 4.4.)
+for mount_file in ${mounts[@]+"${mounts[@]}"}; do
   link_into_outdir "$mount_file" || true
   printf 'linked  %s\n' "$outdir/$(basename -- "$mount_file")"
 done
