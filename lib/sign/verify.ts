@@ -29,14 +29,24 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const ARMORED_KEY_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
+
+/** openpgp.readKeys reads only the first armored block; key files are often several `cat`ed together. */
+function armoredBlocks(text: string): string[] {
+  const blocks = text.match(ARMORED_KEY_BLOCK);
+  return blocks === null ? [text] : [...blocks];
+}
+
 async function readPublicKeys(armoredPublicKeys: readonly string[]): Promise<openpgp.Key[]> {
   if (armoredPublicKeys.length === 0) throw new VerificationError("no-keys", "no public key given to verify with");
   const keys: openpgp.Key[] = [];
-  for (const [index, armoredKeys] of armoredPublicKeys.entries()) {
-    try {
-      keys.push(...(await openpgp.readKeys({ armoredKeys })));
-    } catch (error) {
-      throw new VerificationError("unreadable-key", `public key #${index + 1} is not an ASCII-armored OpenPGP key: ${message(error)}`);
+  for (const [index, armored] of armoredPublicKeys.entries()) {
+    for (const armoredKeys of armoredBlocks(armored)) {
+      try {
+        keys.push(...(await openpgp.readKeys({ armoredKeys })));
+      } catch (error) {
+        throw new VerificationError("unreadable-key", `public key #${index + 1} is not an ASCII-armored OpenPGP key: ${message(error)}`);
+      }
     }
   }
   return keys;
@@ -60,7 +70,7 @@ async function primaryUserID(key: openpgp.Key): Promise<string> {
 
 /**
  * Checks `signaturePath` (ASCII-armored, detached) over the bytes of `imagePath`, streaming the
- * image, against `armoredPublicKeys` (each an armored block of one or more keys). Resolves to the
+ * image, against `armoredPublicKeys` (each one or more armored key blocks). Resolves to the
  * signer; rejects with a VerificationError whose `reason` says why not.
  */
 export async function verifyImage(

@@ -50,6 +50,9 @@ describe("signImage", () => {
     expect(readFileSync(signed.signaturePath, "utf8")).toMatch(/^-----BEGIN PGP SIGNATURE-----/);
     expect(gpgvAccepts(signed.signaturePath, image, [rsa.armoredPublicKey], gnupg.env)).toBe(true);
     const signer = await verifyImage(image, signed.signaturePath, [other.armoredPublicKey, rsa.armoredPublicKey]);
+    // Several armored blocks in one string (a `cat` of key files) are all read.
+    const fromConcatenated = await verifyImage(image, signed.signaturePath, [`${other.armoredPublicKey}${rsa.armoredPublicKey}`]);
+    expect(fromConcatenated.fingerprint).toBe(rsa.fingerprint);
     expect(signer).toMatchObject({ fingerprint: rsa.fingerprint, signingKeyFingerprint: rsa.fingerprint, userID: `rsa <${rsa.email}>`, algorithm: "RSA", algorithmId: 1 });
     expect(signer.created.getTime()).toBeGreaterThan(0);
   });
