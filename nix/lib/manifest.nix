@@ -1,0 +1,37 @@
+# The appc 0.8.11 image manifest (as a Nix value, for builtins.toJSON) from checked arguments.
+# Optional fields are left out when empty, as actool itself writes them.
+a:
+let
+  inherit (builtins) attrNames filter listToAttrs;
+  nameValues = attrs: map (name: { inherit name; value = attrs.${name}; }) (attrNames attrs);
+  # Keeps the fields whose value is not null, [] or {}.
+  compact = attrs: listToAttrs (filter (f: f.value != null && f.value != [ ] && f.value != { }) (nameValues attrs));
+
+  app = compact {
+    inherit (a) exec user group supplementaryGIDs workingDirectory eventHandlers isolators
+      userAnnotations userLabels;
+    environment = nameValues a.environment;
+    ports = map (p: { inherit (p) name protocol port count socketActivated; }) a.ports;
+    mountPoints = map (m: { inherit (m) name path readOnly; }) a.mountPoints;
+  };
+
+  dependencies = map
+    (d: compact {
+      inherit (d) imageName imageID size;
+      labels = nameValues d.labels;
+    })
+    a.dependencies;
+in
+compact {
+  acKind = "ImageManifest";
+  acVersion = "0.8.11";
+  inherit (a) name pathWhitelist;
+  # version, os and arch first, then the other labels by name.
+  labels = [
+    { name = "version"; value = a.version; }
+    { name = "os"; value = a.os; }
+    { name = "arch"; value = a.arch; }
+  ] ++ nameValues a.labels;
+  annotations = nameValues a.annotations;
+  inherit app dependencies;
+}

@@ -1,0 +1,39 @@
+# mkACI: an App Container Image (appc 0.8.11) from Nix packages. Arguments and output are described
+# in docs/mkaci-arguments.md; this file only wires checked arguments into one build (build-aci.sh).
+# Uses only builtins and stable nixpkgs attributes (see nix/README.md), no pkgs.lib.
+{ pkgs }:
+args:
+let
+  a = import ./lib/arguments.nix { system = pkgs.stdenv.hostPlatform.system; } args;
+  manifest = import ./lib/manifest.nix a;
+  etcFiles = import ./lib/etc-files.nix a.etc;
+
+  lastNamePart = let m = builtins.match ".*/([^/]+)" a.name; in if m == null then a.name else builtins.head m;
+  imageBase = "${lastNamePart}-${a.version}-${a.os}-${a.arch}";
+  imageFileName = "${imageBase}.aci";
+  # Store path names cannot hold '~' (AC identifiers and versions can).
+  drvName = builtins.replaceStrings [ "~" ] [ "_" ] imageBase;
+
+  rootEnv = pkgs.buildEnv { name = "${drvName}-root"; paths = a.packages; };
+  closure = pkgs.closureInfo { rootPaths = a.packages; };
+in
+pkgs.runCommand drvName
+{
+  nativeBuildInputs = [ pkgs.coreutils pkgs.gnutar pkgs.pigz pkgs.bzip2 pkgs.xz pkgs.jq ];
+  aciManifest = builtins.toJSON manifest;
+  aciPasswd = etcFiles.passwd;
+  aciGroup = etcFiles.group;
+  aciHosts = if etcFiles.hosts == null then "" else etcFiles.hosts;
+  aciHasHosts = if etcFiles.hosts == null then "" else "1";
+  aciExtraCommands = a.extraCommands;
+  passAsFile = [ "aciManifest" "aciPasswd" "aciGroup" "aciHosts" "aciExtraCommands" ];
+  aciRootEnv = rootEnv;
+  aciClosure = closure;
+  aciImageBase = imageBase;
+  aciThin = if a.thin then "1" else "";
+  aciCompression = a.compression;
+  aciPostprocess = ./postprocess.sh;
+  passthru = { inherit manifest imageFileName; };
+} ''
+  source ${./build-aci.sh}
+''
