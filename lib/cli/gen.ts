@@ -1,9 +1,53 @@
-/** `nix2aci-gen`: placeholder until the generator lands (issue 5). */
-export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes("--help") || argv.length === 0) {
-    process.stdout.write("usage: nix2aci-gen SPEC.ts > SPEC.nix\n       nix2aci-gen --out-dir DIR SPEC.ts|FOLDER ...\n");
-    return 0;
+/**
+ * `nix2aci-gen`: typed specs → Nix files (see `usage` in gen/args.ts). Exit codes: 0 done,
+ * 1 a spec is bad (every problem listed on stderr; nothing on stdout, no file written), 2 bad usage.
+ */
+import { packageVersion } from "../render/package-root.js";
+import { UsageError, parseGenArgs, usage } from "./gen/args.js";
+import { NixMissingError } from "./gen/check.js";
+import { generate } from "./gen/generate.js";
+import { initProject } from "./gen/init.js";
+import { processIO, type CliIO } from "./gen/io.js";
+
+export type { CliIO } from "./gen/io.js";
+
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  try {
+    const command = parseGenArgs(argv);
+    switch (command.kind) {
+      case "help":
+        io.stdout(usage);
+        return 0;
+      case "version":
+        io.stdout(`nix2aci-gen ${packageVersion()}\n`);
+        return 0;
+      case "init":
+        return init(command.dir, command.flakeUrl, io);
+      case "generate":
+        return await generate(command, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof NixMissingError) {
+      io.stderr(`nix2aci-gen: ${error.message}\n${error instanceof UsageError ? "Try 'nix2aci-gen --help'.\n" : ""}`);
+      return 2;
+    }
+    throw error;
   }
-  process.stderr.write("nix2aci-gen: not implemented yet\n");
-  return 2;
+}
+
+function init(dir: string, flakeUrl: string | undefined, io: CliIO): number {
+  const path = dir;
+  const result = initProject(resolveFrom(io.cwd, path), flakeUrl);
+  if (result.existing.length > 0) {
+    io.stderr(`nix2aci-gen init: ${result.existing.join(", ")} already exist${result.existing.length === 1 ? "s" : ""} in ${path}; nothing created\n`);
+    return 1;
+  }
+  io.stdout(
+    `Created ${result.created.join(", ")} in ${path}.\nNext: cd ${path} && npm install && npm run generate && nix-build nix -A hello\n`,
+  );
+  return 0;
+}
+
+function resolveFrom(cwd: string, dir: string): string {
+  return dir.startsWith("/") ? dir : `${cwd}/${dir}`;
 }

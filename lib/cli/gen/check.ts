@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/** `--check` cannot run: Nix is not installed (exit 2, like any request that cannot be obeyed). */
+export class NixMissingError extends Error {
+  override readonly name = "NixMissingError";
+}
+
+/** One rendered file nix-instantiate refused, with its message. */
+export interface ParseFailure {
+  readonly file: string;
+  readonly message: string;
+}
+
+/**
+ * Parses every rendered file with `nix-instantiate --parse` (in a scratch folder mirroring the
+ * tree, so relative imports look as they will), one process for all files when they all parse.
+ * Returns the files that do not parse; throws NixMissingError when nix-instantiate is absent.
+ */
+export function checkWithNix(tree: ReadonlyMap<string, string>): ParseFailure[] {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "nix2aci-check-"));
+  try {
+    const files: string[] = [];
+    for (const [relative, text] of tree) {
+      const file = path.join(scratch, ...relative.split("/"));
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      files.push(file);
+    }
+    if (parse(files).ok) return [];
+    // Something failed: parse one by one to name every file that is wrong.
+    const failures: ParseFailure[] = [];
+    for (const [index, relative] of [...tree.keys()].entries()) {
+      const result = parse([files[index] as string]);
+      if (!result.ok) failures.push({ file: relative, message: result.stderr.split(scratch + path.sep).join("").trim() });
+    }
+    return failures;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function parse(files: readonly string[]): { ok: boolean; stderr: string } {
+  const result = spawnSync("nix-instantiate", ["--parse", ...files], {
+    encoding: "utf8",
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error !== undefined) {
+    if ((result.error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new NixMissingError("--check needs nix-instantiate, which is not on PATH (install Nix; Debian: apt-get install nix-bin)");
+    }
+    throw result.error;
+  }
+  return { ok: result.status === 0, stderr: result.stderr };
+}

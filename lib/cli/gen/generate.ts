@@ -1,0 +1,122 @@
+/** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
+import path from "node:path";
+import { renderProblems, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
+import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
+import { isPlainObject } from "../../spec/json.js";
+import { UsageError, type GenCommand } from "./args.js";
+import { checkWithNix } from "./check.js";
+import { findSpecFiles, type SpecFile } from "./find-specs.js";
+import type { CliIO } from "./io.js";
+import { loadSpecModule } from "./load-spec-module.js";
+import { nixDirFor } from "./nix-dir.js";
+
+type Generate = Extract<GenCommand, { kind: "generate" }>;
+
+/** The specs of one module, validated. */
+interface ModuleSpecs {
+  readonly file: SpecFile;
+  readonly specs: readonly ACISpec[];
+  readonly inList: boolean;
+}
+
+export async function generate(command: Generate, io: CliIO): Promise<number> {
+  const files = findSpecFiles(command.inputs, io.cwd);
+  if (command.outDir === undefined && files.length !== 1) throw new UsageError("a folder needs --out-dir DIR");
+  const display = (file: SpecFile): string => displayPath(file.absolute, io.cwd);
+
+  const errors: string[] = [];
+  const modules: ModuleSpecs[] = [];
+  for (const file of files) {
+    const loaded = await loadSpecModule(file.absolute);
+    if (!loaded.ok) {
+      errors.push(...describeFailure(display(file), loaded.message, loaded.error));
+      continue;
+    }
+    const inList = Array.isArray(loaded.exported);
+    const specs: unknown[] = inList ? [...(loaded.exported as unknown[])] : [loaded.exported];
+    if (specs.length === 0) {
+      errors.push(`${display(file)}: (default export): the list of specs is empty`);
+      continue;
+    }
+    const problems: Problem[] = [
+      ...validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p)),
+      ...specs.flatMap((spec, i) => renderProblems(spec, inList ? [i] : [])),
+    ];
+    if (problems.length > 0) errors.push(...problems.map((p) => formatProblem(p, display(file))));
+    else modules.push({ file, specs: specs as ACISpec[], inList });
+  }
+  errors.push(...attributeClashes(modules, display));
+  if (errors.length > 0) {
+    io.stderr(errors.map((line) => `${line}\n`).join(""));
+    io.stderr(`nix2aci-gen: ${errors.length} problem${errors.length === 1 ? "" : "s"}; nothing written\n`);
+    return 1;
+  }
+
+  if (command.outDir === undefined) {
+    const only = modules[0] as ModuleSpecs;
+    if (only.specs.length !== 1) {
+      throw new UsageError(`${display(only.file)} exports ${only.specs.length} specs: use --out-dir DIR to write one file each`);
+    }
+    const text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute) });
+    if (command.check && !checkPasses(new Map([[path.basename(only.file.absolute, path.extname(only.file.absolute)) + ".nix", text]]), io)) return 1;
+    io.stdout(text);
+    return 0;
+  }
+
+  const outDir = path.resolve(io.cwd, command.outDir);
+  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList })));
+  let tree: Map<string, string>;
+  try {
+    tree = renderTreeUnchecked(entries, { nixDir: nixDirFor(outDir, command.nixDir === undefined ? undefined : path.resolve(io.cwd, command.nixDir)) });
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\nnix2aci-gen: nothing written\n`);
+    return 1;
+  }
+  if (command.check && !checkPasses(tree, io)) return 1;
+  const report = writeTree(outDir, tree);
+  io.stderr(
+    `nix2aci-gen: ${displayPath(outDir, io.cwd)}: ${report.written.length} written, ${report.unchanged.length} unchanged` +
+      `${command.check ? ", all parsed by nix-instantiate" : ""}\n`,
+  );
+  return 0;
+}
+
+function checkPasses(tree: ReadonlyMap<string, string>, io: CliIO): boolean {
+  const failures = checkWithNix(tree);
+  for (const failure of failures) io.stderr(`${failure.file}: nix-instantiate --parse failed (a nix2aci bug; please report it):\n${failure.message}\n`);
+  if (failures.length > 0) io.stderr("nix2aci-gen: nothing written\n");
+  return failures.length === 0;
+}
+
+/** Messages for a module that did not load: a SpecError thrown at load time lists its problems. */
+function describeFailure(file: string, message: string, error: unknown): string[] {
+  const problems = isPlainObject(error) || error instanceof Error ? (error as { problems?: unknown }).problems : undefined;
+  if (Array.isArray(problems) && problems.length > 0) return (problems as Problem[]).map((p) => formatProblem(p, file));
+  return [`${file}: ${message}`];
+}
+
+/** Spec and variant names that would be the same attribute of default.nix, across modules. */
+function attributeClashes(modules: readonly ModuleSpecs[], display: (file: SpecFile) => string): string[] {
+  const owners = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const { file, specs, inList } of modules) {
+    specs.forEach((spec, i) => {
+      const at = inList ? `[${i}].` : "";
+      const names: [string, string][] = [[specAttrName(spec.name), `${at}name`]];
+      for (const variant of Object.keys(spec.variants ?? {})) names.push([variant, `${at}variants.${variant}`]);
+      for (const [attr, field] of names) {
+        const here = `${display(file)}: ${field}`;
+        const owner = owners.get(attr);
+        if (owner === undefined) owners.set(attr, here);
+        else if (!owner.startsWith(`${display(file)}: `)) clashes.push(`${here}: Nix attribute name "${attr}" is already used by ${owner}`);
+      }
+    });
+  }
+  return clashes;
+}
+
+/** A path for messages: relative to the working folder when inside it. */
+function displayPath(absolute: string, cwd: string): string {
+  const relative = path.relative(cwd, absolute);
+  return relative === "" ? "." : relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative;
+}
