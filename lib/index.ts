@@ -2,3 +2,9 @@
 export {};
 export * from "./sign/index.js";
 export * as nix from "./nix/index.js";
+// lib/spec: the typed spec, its package DSL and validation. The DSL's escape hatch is `rawNix`
+// here because `nix` is the lib/nix namespace (its builders make the expression rawNix embeds).
+export * from "./spec/public.js";
+// lib/render: specs → Nix files, for build scripts (the nix2aci-gen CLI uses the same functions).
+export { renderACI, renderTree, writeTree } from "./render/index.js";
+export type { FileOrigin, RenderedTree, RenderTreeOptions, TreeSpec, WriteTreeReport } from "./render/index.js";

@@ -1,0 +1,132 @@
+/**
+ * appc 0.8.11 value rules, shared by spec validation and manifest validation.
+ * Each mirrors what actool 0.8.11 (Debian appc-spec, built with Go 1.19) accepts, unless the
+ * README section "Deliberately stricter than actool" says otherwise.
+ */
+
+export const AC_IDENTIFIER = /^[a-z0-9]+([-._~/][a-z0-9]+)*$/;
+export const AC_NAME = /^[a-z0-9]+([-][a-z0-9]+)*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z_0-9.-]*$/;
+/** A Nix identifier that is not a keyword (variant and param names become Nix attribute names). */
+export const NIX_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+export const NIX_KEYWORDS: ReadonlySet<string> = new Set([
+  "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or",
+]);
+
+export const VALID_OS_ARCH: Readonly<Record<string, readonly string[]>> = {
+  linux: ["amd64", "i386", "aarch64", "aarch64_be", "armv6l", "armv7l", "armv7b", "ppc64", "ppc64le", "s390x"],
+  freebsd: ["amd64", "i386", "arm"],
+  darwin: ["x86_64", "i386"],
+};
+export const ALL_ARCHS: readonly string[] = [...new Set(Object.values(VALID_OS_ARCH).flat())];
+
+export const MSG = {
+  acIdentifier: `must be an AC identifier (${AC_IDENTIFIER.source})`,
+  acName: `must be an AC Name (${AC_NAME.source})`,
+  envName: `must be an environment variable name (${ENV_NAME.source})`,
+  noNul: "must not contain a NUL character",
+  absolutePath: "must be an absolute path (start with /)",
+  rfc3339: "must be an RFC 3339 date-time such as 1970-01-01T00:00:00Z",
+  httpUrl: "must be an http or https URL",
+  quantity: 'must be a resource quantity such as "500m", "1.5", "128Mi" or a number',
+} as const;
+
+export const isAcIdentifier = (s: string): boolean => AC_IDENTIFIER.test(s);
+export const isAcName = (s: string): boolean => AC_NAME.test(s);
+export const hasNul = (s: string): boolean => s.includes("\u0000");
+
+export function isValidOsArch(os: string, arch: string): boolean {
+  return VALID_OS_ARCH[os]?.includes(arch) ?? false;
+}
+
+const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+function daysIn(month: number, year: number): number {
+  if (month === 2) return isLeap(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+// Go 1.19 time.Parse(time.RFC3339, s): 4-character year, 1-2 digit hour, fractional seconds
+// after "." or ",", zone "Z" or ±hh:mm with hh <= 24 and mm <= 60.
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,]\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** RFC 3339 date-time as Go's time.Parse(time.RFC3339) accepts it (with range checks). */
+export function isRfc3339(s: string): boolean {
+  const m = RFC3339.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, zh, zm] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x)));
+  if (month === undefined || month < 1 || month > 12) return false;
+  if (day === undefined || year === undefined || day < 1 || day > daysIn(month, year)) return false;
+  if (hour === undefined || hour > 23 || (minute ?? 60) > 59 || (second ?? 60) > 59) return false;
+  return (zh ?? 0) <= 24 && (zm ?? 0) <= 60;
+}
+
+/**
+ * An http(s) URL: Go's url.Parse must succeed and the scheme (any case) be http or https.
+ * We accept the subset: no control characters, no spaces, valid %-escapes, digits-only port.
+ */
+export function isHttpUrl(s: string): boolean {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(s);
+  if (!m || m[1] === undefined || m[2] === undefined) return false;
+  const scheme = m[1].toLowerCase();
+  if (scheme !== "http" && scheme !== "https") return false;
+  const rest = m[2];
+  if (/[\u0000-\u0020\u007f]/.test(rest)) return false;
+  if (/%(?![0-9A-Fa-f]{2})/.test(rest)) return false;
+  if (rest.startsWith("//")) {
+    const authority = rest.slice(2).split(/[/?#]/, 1)[0] ?? "";
+    const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+    const port = /^(?:\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort)?.[1];
+    if (port !== undefined && !/^\d*$/.test(port)) return false;
+    if (/[^A-Za-z0-9\-._~!$&'()*+,;=:[\]%]/.test(hostPort)) return false;
+  }
+  return true;
+}
+
+/** A resource quantity as the appc (Kubernetes) parser reads it: sign, digits, optional suffix. */
+export function isQuantity(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "string") return false;
+  const s = value.trim();
+  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.test(s);
+}
+
+/** Go encoding/json: an integer literal that fits (JS numbers reach us already parsed). */
+export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+export const isUint = (v: unknown): v is number => isInt(v) && v >= 0;
+
+/** seccomp errno as actool checks it: starts with E, then upper case letters or digits (Unicode). */
+export const isErrno = (s: string): boolean => s === "" || /^E[\p{Lu}\p{N}]*$/u.test(s);
+
+/** The standard isolator names of appc 0.8.11 (actool rejects any other). */
+export const STANDARD_ISOLATORS: readonly string[] = [
+  "resource/cpu",
+  "resource/memory",
+  "resource/block-bandwidth",
+  "resource/block-iops",
+  "resource/network-bandwidth",
+  "os/linux/capabilities-retain-set",
+  "os/linux/capabilities-remove-set",
+  "os/linux/seccomp-retain-set",
+  "os/linux/seccomp-remove-set",
+  "os/linux/selinux-context",
+  "os/linux/no-new-privileges",
+  "os/linux/oom-score-adj",
+  "os/linux/cpu-shares",
+  "os/unix/sysctl",
+];
+
+/** Isolators that may appear only once (actool's multipleAllowed() == false). */
+export const SINGLE_ISOLATORS: ReadonlySet<string> = new Set([
+  "os/linux/seccomp-retain-set",
+  "os/linux/seccomp-remove-set",
+  "os/linux/selinux-context",
+  "os/linux/oom-score-adj",
+  "os/linux/cpu-shares",
+  "os/unix/sysctl",
+]);
+
+/** Pairs that cannot be used together. */
+export const CONFLICTING_ISOLATORS: readonly (readonly [string, string])[] = [
+  ["os/linux/seccomp-retain-set", "os/linux/seccomp-remove-set"],
+];

@@ -1,0 +1,94 @@
+/** validateSpec: every problem of a spec (and of each of its variants), each with its field path. */
+import { Problems, SpecError, type PathSegment, type Problem } from "./problems.js";
+import { checkSpecRules, checkVariantNames } from "./rules.js";
+import { SPEC_FIELD_NAMES, specSchema } from "./schema.js";
+import type { ACISpec } from "./types.js";
+import { resolveVariant, specAttrName } from "./variants.js";
+import { problemsFromZod } from "./zod-problems.js";
+import { isPlainObject } from "./json.js";
+
+const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  ports: ["name", "protocol", "port", "count", "socketActivated"],
+  mountPoints: ["name", "path", "readOnly"],
+  eventHandlers: ["name", "exec"],
+  dependencies: ["imageName", "imageID", "labels", "size"],
+  isolators: ["name", "value"],
+  customIsolators: ["name", "value"],
+  etc: ["hosts", "users", "groups"],
+  users: ["name", "uid", "gid", "home", "shell", "gecos"],
+  groups: ["name", "gid", "members"],
+};
+
+/** Field names allowed at an object path (for "did you mean" hints). */
+function knownKeys(path: readonly PathSegment[]): readonly string[] {
+  const named = path.filter((s): s is string => typeof s === "string");
+  const last = named[named.length - 1];
+  if (last === undefined || (named.length === 2 && named[0] === "variants")) return SPEC_FIELD_NAMES;
+  return NESTED_FIELDS[last] ?? [];
+}
+
+function structural(input: unknown): Problem[] {
+  const result = specSchema.safeParse(input);
+  return result.success ? [] : problemsFromZod(result.error.issues, input, knownKeys);
+}
+
+function semantic(input: unknown): Problem[] {
+  const p = new Problems();
+  checkSpecRules(p, input);
+  return p.list;
+}
+
+const key = (problem: Problem): string => `${problem.path.join("\u0000")}\u0001${problem.rule}`;
+
+/**
+ * All problems of `spec`, in field order: its shape and values (zod), then cross-field rules,
+ * then each variant resolved over the base (reported under `variants.NAME…`, minus problems the
+ * base already has). An empty list means valid.
+ */
+export function validateSpec(spec: unknown): Problem[] {
+  const problems = [...structural(spec), ...semantic(spec)];
+  const p = new Problems();
+  checkVariantNames(p, spec);
+  problems.push(...p.list);
+  const variants = isPlainObject(spec) && isPlainObject(spec["variants"]) ? spec["variants"] : {};
+  const seen = new Set(problems.map(key));
+  for (const [name, variant] of Object.entries(variants)) {
+    if (!isPlainObject(variant) || !isPlainObject(spec)) continue;
+    const resolved = resolveVariant(spec as unknown as ACISpec, name);
+    for (const problem of semantic(resolved)) {
+      if (seen.has(key(problem))) continue;
+      problems.push({ ...problem, path: ["variants", name, ...problem.path] });
+    }
+  }
+  return problems;
+}
+
+/** Throws a {@link SpecError} listing every problem, or returns the spec typed. */
+export function assertValidSpec(spec: unknown, file?: string): ACISpec {
+  const problems = validateSpec(spec);
+  if (problems.length > 0) throw new SpecError(problems, file);
+  return spec as ACISpec;
+}
+
+/**
+ * Problems of the specs of one module (or of a whole tree): each spec's own, plus Nix attribute
+ * names (spec and variant names) that clash, since they share one default.nix.
+ */
+export function validateSpecs(specs: readonly unknown[]): Problem[] {
+  const problems: Problem[] = [];
+  const owners = new Map<string, string>();
+  specs.forEach((spec, i) => {
+    const prefix = specs.length === 1 ? [] : [i];
+    for (const problem of validateSpec(spec)) problems.push({ ...problem, path: [...prefix, ...problem.path] });
+    if (!isPlainObject(spec) || typeof spec["name"] !== "string") return;
+    const attrs: [string, PathSegment[]][] = [[specAttrName(spec["name"]), [...prefix, "name"]]];
+    const variants = spec["variants"];
+    if (isPlainObject(variants)) for (const v of Object.keys(variants)) attrs.push([v, [...prefix, "variants", v]]);
+    for (const [attr, path] of attrs) {
+      const owner = owners.get(attr);
+      if (owner === undefined) owners.set(attr, path.join("."));
+      else problems.push({ path, rule: "attr-unique", message: `Nix attribute name "${attr}" is already used by ${owner}`, value: attr });
+    }
+  });
+  return problems;
+}
