@@ -2,7 +2,10 @@
 # nix-build -A NAME, or with another package set: nix-build --arg pkgs 'import ./my-pkgs.nix {}' -A NAME
 { pkgs ? import <nixpkgs> { }, mkACI ? (import ../../nix { inherit pkgs; }).mkACI }:
 {
+  toolbox = import ./generic/toolbox.nix { inherit pkgs mkACI; };
+  toolboxXz = import ./generic/toolbox.toolboxXz.nix { inherit pkgs mkACI; };
   busybox = import ./linux/busybox.nix { inherit pkgs mkACI; };
   busyboxThin = import ./linux/busybox.nix { inherit pkgs mkACI; thin = true; };
   busyboxStatic = import ./linux/busybox.nix { inherit pkgs mkACI; static = true; };
+  httpd = import ./services/httpd.nix { inherit pkgs mkACI; };
 }
