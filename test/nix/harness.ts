@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
-import { type Expr, list, printFile } from "../../lib/nix/index.js";
+import { type Expr, list, type PrintOptions, printFile as printFileWith } from "../../lib/nix/index.js";
 import { nixEnv, repoRoot, requireNix } from "../support/nix.js";
 
 const execFileAsync = promisify(execFile);
@@ -47,8 +47,14 @@ export async function evalJson(source: string): Promise<unknown> {
 /**
  * Evaluates `list(...items)` (printed) in one nix-instantiate call. If Nix fails, bisects to one
  * failing item and throws with its printed text and Nix's error, so a failure is readable.
+ * `wrap` turns the printed list into the evaluated source (e.g. `map f (<list>)`).
  */
-export async function evalBatch(items: readonly Expr[], seed: number): Promise<unknown[]> {
+export async function evalBatch(
+  items: readonly Expr[],
+  seed: number,
+  options: PrintOptions & { readonly wrap?: (listSource: string) => string } = {},
+): Promise<unknown[]> {
+  const printFile = (expr: Expr): string => (options.wrap ?? ((s) => s))(printFileWith(expr, options));
   try {
     return (await evalJson(printFile(list(...items)))) as unknown[];
   } catch (error) {
@@ -65,7 +71,7 @@ export async function evalBatch(items: readonly Expr[], seed: number): Promise<u
       }
     }
     const culprit = suspects[0];
-    const shown = culprit === undefined ? "(none found)" : printFile(culprit);
+    const shown = culprit === undefined ? "(none found)" : printFileWith(culprit, options);
     throw new Error(`Nix rejected a batch (seed ${seed}); one failing item prints as:\n${shown}\n${errorText(lastError)}`);
   }
 }
