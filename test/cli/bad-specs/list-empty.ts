@@ -1,0 +1,2 @@
+// expect: (default export): the list of specs is empty
+export default [];

@@ -1,0 +1,5 @@
+// @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
+// expect: packages[0]:
+import { defineACI, param, pkgs, when } from "nix2aci";
+
+export default defineACI({ name: "example.org/x", params: { static: "no" }, packages: [when(param("static"), pkgs.pkgsStatic.busybox, pkgs.busybox)], exec: ["/bin/sh"] });
