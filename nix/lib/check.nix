@@ -11,7 +11,10 @@ let
   describe = v:
     if isAttrs v && (v.type or null) == "derivation" then "a derivation"
     else if isString v then "the string \"${v}\""
-    else "a ${typeOf v}";
+    else {
+      int = "an integer"; bool = "a boolean"; set = "an attribute set"; lambda = "a function";
+      null = "null"; float = "a float"; list = "a list"; path = "a path";
+    }.${typeOf v} or "a ${typeOf v}";
 
   matches = regex: s: match regex s != null;
 
