@@ -123,8 +123,9 @@ function printExpr(expr: Expr): Printed {
     case "unary":
       if (expr.op === "!") return { doc: concat("!", operand(expr.operand, Prec.not)), prec: Prec.not };
       if (expr.op === "-") {
-        // `-(-x)`, not `--x`: same parse, but readable.
-        return { doc: concat("-", operand(expr.operand, Prec.negate + 1)), prec: Prec.negate };
+        // `-(-x)`, not `--x` (same parse, but readable); `-(./p)`, as `-./p` lexes as one path.
+        const min = startsWithPath(expr.operand) ? Prec.atom + 1 : Prec.negate + 1;
+        return { doc: concat("-", operand(expr.operand, min)), prec: Prec.negate };
       }
       throw new NixPrintError(`unknown unary operator ${quoteForMessage(String(expr.op))}`);
     case "binary":
@@ -134,6 +135,13 @@ function printExpr(expr: Expr): Printed {
       throw new NixPrintError(`unknown expression kind ${quoteForMessage(String(unknown))}`);
     }
   }
+}
+
+/** True when the printed expression begins with a path literal (`-` would glue onto it). */
+function startsWithPath(expr: Expr): boolean {
+  if (expr.kind === "path") return true;
+  if (expr.kind === "call") return startsWithPath(expr.fn);
+  return false;
 }
 
 function printInt(value: bigint): Printed {
@@ -277,15 +285,18 @@ function printCall(fn: Expr, args: readonly Expr[]): Doc {
 }
 
 function printSelect(target: Expr, path: readonly AttrKey[], fallback: Expr | undefined): Printed {
-  // `a.b.c` selects the same as `(a.b).c`; a number or path literal would swallow the `.`.
+  // `(a.b).c` is `a.b.c`, but not with a fallback: `(a.b).c or d` fails when `a.b` is missing,
+  // `a.b.c or d` does not. A number or path literal before `.` would swallow it: parenthesise.
   const keys = [...path];
   let base = target;
-  while (base.kind === "select" && base.or === undefined) {
+  while (fallback === undefined && base.kind === "select" && base.or === undefined) {
     keys.unshift(...base.path);
     base = base.target;
   }
   const literal = base.kind === "int" || base.kind === "float" || base.kind === "path";
-  const baseDoc = literal ? parens(toDoc(base), base) : operand(base, Prec.atom);
+  // With a fallback, a selection target that is itself a selection keeps its parentheses.
+  const needsParens = literal || (fallback !== undefined && base.kind === "select");
+  const baseDoc = needsParens ? parens(toDoc(base), base) : operand(base, Prec.atom);
   const selected = concat(baseDoc, ".", attrPath(keys));
   if (fallback === undefined) return { doc: selected, prec: Prec.atom };
   return { doc: concat(selected, " or ", operand(fallback, argumentPrec)), prec: Prec.selectOr };
