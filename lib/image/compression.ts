@@ -1,0 +1,77 @@
+/**
+ * Opens an image file as a stream of UNCOMPRESSED tar bytes. The compression is told by magic
+ * bytes, never by file name (appc: an `.aci` may be plain, gzip, bzip2 or xz).
+ */
+import { spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+
+export type Compression = "none" | "gzip" | "bzip2" | "xz";
+
+export function detectCompression(head: Uint8Array): Compression {
+  const starts = (...bytes: number[]): boolean => bytes.every((b, i) => head[i] === b);
+  if (starts(0x1f, 0x8b)) return "gzip";
+  if (starts(0x42, 0x5a, 0x68)) return "bzip2"; // "BZh"
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return "xz";
+  return "none";
+}
+
+export async function sniffCompression(path: string): Promise<Compression> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(6);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return detectCompression(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Host decompressors for what zlib cannot do. */
+const decompressors: Record<"bzip2" | "xz", string> = { bzip2: "bzip2", xz: "xz" };
+
+export interface UncompressedStream {
+  readonly compression: Compression;
+  readonly stream: Readable;
+  /** Resolves when the decompressor (if a child process) exited cleanly; rejects otherwise. */
+  readonly finished: Promise<void>;
+}
+
+export async function openUncompressed(path: string): Promise<UncompressedStream> {
+  const compression = await sniffCompression(path);
+  const file = createReadStream(path);
+  if (compression === "none") return { compression, stream: file, finished: Promise.resolve() };
+  if (compression === "gzip") {
+    const gunzip = createGunzip();
+    file.on("error", (error) => gunzip.destroy(error));
+    return { compression, stream: file.pipe(gunzip), finished: Promise.resolve() };
+  }
+  const tool = decompressors[compression];
+  const child = spawn(tool, ["-dc"], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  file.on("error", (error) => child.stdout.destroy(error));
+  // The decompressor may stop reading early (corrupt input); that is reported by its exit code.
+  child.stdin.on("error", () => undefined);
+  file.pipe(child.stdin);
+  const finished = new Promise<void>((resolve, reject) => {
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === "ENOENT"
+            ? `the image is ${compression}-compressed and '${tool}' is not installed (Debian package '${tool === "xz" ? "xz-utils" : "bzip2"}')`
+            : `${tool}: ${error.message}`,
+        ),
+      ),
+    );
+    child.on("close", (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${tool} -dc failed (${signal ?? `exit ${code}`}): ${stderr.trim() || "corrupt data"}`));
+    });
+  });
+  // Keep an early failure from being an unhandled rejection before the caller awaits it.
+  finished.catch(() => undefined);
+  return { compression, stream: child.stdout, finished };
+}
