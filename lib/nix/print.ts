@@ -44,7 +44,29 @@ function toDoc(expr: Expr): Doc {
 }
 
 function parens(doc: Doc, expr: Expr): Doc {
-  return isAbsorbable(expr) ? concat("(", doc, ")") : group("(", nest(softline, doc), softline, ")");
+  // Brackets hug what cannot break (`(-1)`) or breaks on its own (`(x: {`); the rest may
+  // move inside onto its own lines.
+  const hugs = isAbsorbable(expr) || isUnbreakable(expr);
+  return hugs ? concat("(", doc, ")") : group("(", nest(softline, doc), softline, ")");
+}
+
+/** Leaves and negated leaves: nothing inside them can break across lines. */
+function isUnbreakable(expr: Expr): boolean {
+  switch (expr.kind) {
+    case "null":
+    case "bool":
+    case "int":
+    case "float":
+    case "path":
+    case "id":
+      return true;
+    case "string":
+      return expr.parts.every((p) => typeof p === "string" && !(expr.indented && p.includes("\n")));
+    case "unary":
+      return isUnbreakable(expr.operand);
+    default:
+      return false;
+  }
 }
 
 /** The doc of `expr`, parenthesised unless its level is at least `min`. */

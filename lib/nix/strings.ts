@@ -70,7 +70,7 @@ export type IndentedLine = (string | Expr)[];
  * - a line's own leading space is written `''\ ` (an escape, so it counts as content: the common
  *   indentation stays exactly the printer's and whitespace-only lines are not stripped);
  * - `''` -> `'''`, `${` -> `''${` (also `$` before an interpolation), CR -> `''\r`;
- * - a single `'` right before the end, a `$`, or another escape is written `''\'` (else `'''`
+ * - a single `'` right before the closing `''` or another escape is written `''\'` (else `'''`
  *   or `'''${` would lex differently).
  */
 export function indentedLines(parts: readonly StringPart[]): IndentedLine[] {
@@ -109,8 +109,10 @@ export function indentedLines(parts: readonly StringPart[]): IndentedLine[] {
           literal += "'''";
           i++;
         } else {
-          const next = i + 1 < part.length ? part[i + 1] : undefined;
-          const risky = next === undefined || next === "$" || next === "\r";
+          // Only a following `'` would glue onto it: the closing `''`, or an escape (`''\r`, `''$`).
+          const atEnd = i + 1 >= part.length && !nextIsExpr;
+          const next = part[i + 1];
+          const risky = atEnd || next === "\r" || (next === "$" && nextOpensBrace(part, i + 1, nextIsExpr));
           literal += risky ? "''\\'" : "'";
         }
       } else literal += c;
