@@ -49,7 +49,10 @@ unfold "$rootfs/tmp"
 
 # 3. The closure: fat images carry it, thin ones get an empty folder and a read-only mount point
 #    per store path (AC Name: nix-store-<hash>-<name>, lower case, other characters as '-').
-mapfile -t storePaths < <(sort -u "$aciClosure/store-paths")
+storePaths=()
+while IFS= read -r path; do
+  if [ "$path" != "$aciRootEnv" ]; then storePaths+=("$path"); fi
+done < <(sort -u "$aciClosure/store-paths")
 mkdir -p "$rootfs/nix/store"
 cp "$aciManifestPath" "$work/manifest"
 if [ -n "$aciThin" ]; then

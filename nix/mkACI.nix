@@ -15,7 +15,10 @@ let
   drvName = builtins.replaceStrings [ "~" ] [ "_" ] imageBase;
 
   rootEnv = pkgs.buildEnv { name = "${drvName}-root"; paths = a.packages; };
-  closure = pkgs.closureInfo { rootPaths = a.packages; };
+  # The closure of the merged tree (not of `packages`): nixpkgs' buildEnv links the outputs named
+  # by meta.outputsToInstall (e.g. bin and man), which need not be in the packages' own closure.
+  # build-aci.sh leaves the tree's own store path out: its top level is copied into the rootfs.
+  closure = pkgs.closureInfo { rootPaths = [ rootEnv ]; };
 in
 pkgs.runCommand drvName
 {
