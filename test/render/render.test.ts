@@ -4,11 +4,15 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { print } from "../../lib/nix/index.js";
 import { relativePath, renderACI, renderTree, writeTree } from "../../lib/render/index.js";
-import { defineACI, nix, param, pkgs, SpecError, when, type ACISpec } from "../../lib/spec/index.js";
+import { attrPath, defineACI, nix, param, SpecError, when, type ACISpec, type PackageRef } from "../../lib/spec/index.js";
 import { call, id, sel } from "../../lib/nix/index.js";
 import { tempDir } from "./support.js";
 
-const base = { packages: [pkgs.busybox], exec: ["/bin/sh"] } as const satisfies Partial<ACISpec>;
+// attrPath(…) is pkgs.… in a form tsc accepts under this repository's noUncheckedIndexedAccess.
+const busybox = attrPath("busybox");
+const staticBusybox = attrPath("pkgsStatic", "busybox");
+const hello = attrPath("hello");
+const base = { packages: [busybox], exec: ["/bin/sh"] } as const satisfies Partial<ACISpec>;
 
 describe("renderACI", () => {
   it("takes pkgs, mkACI, the params with their defaults and thin; calls mkACI", () => {
@@ -30,8 +34,8 @@ describe("renderACI", () => {
         name: "example.org/refs",
         params: { small: true },
         packages: [
-          when(param("small"), pkgs.busybox.override({ enableMinimal: true }), pkgs.pkgsStatic.busybox),
-          pkgs.hello.override({ a: 1 }).override({ b: [pkgs.busybox] }),
+          when<PackageRef>(param("small"), busybox.override({ enableMinimal: true }), staticBusybox),
+          hello.override({ a: 1 }).override({ b: [busybox] }),
           nix(call(sel(id("builtins"), "getAttr"), "hello", id("pkgs"))),
         ],
       }),
@@ -43,7 +47,7 @@ describe("renderACI", () => {
 
   it("lists mkACI arguments in the documented order, whatever order the spec uses", () => {
     const text = renderACI(
-      defineACI({ compression: "xz", exec: ["/bin/sh"], environment: { B: "2", A: "1" }, packages: [pkgs.busybox], name: "example.org/order", version: "1" }),
+      defineACI({ compression: "xz", exec: ["/bin/sh"], environment: { B: "2", A: "1" }, packages: [busybox], name: "example.org/order", version: "1" }),
     );
     const order = ["name =", "version =", "packages =", "exec =", "environment =", "inherit thin;", "compression ="].map((key) => text.indexOf(key));
     expect(order.every((at) => at > 0)).toBe(true);
@@ -52,7 +56,7 @@ describe("renderACI", () => {
   });
 
   it("throws a SpecError listing every problem of an invalid spec", () => {
-    const bad = { name: "Bad", packages: [pkgs.busybox], exec: ["sh"], params: { thin: false } } as unknown as ACISpec;
+    const bad = { name: "Bad", packages: [busybox], exec: ["sh"], params: { thin: false } } as unknown as ACISpec;
     let error: unknown;
     try {
       renderACI(bad);
@@ -71,11 +75,11 @@ describe("renderACI", () => {
 });
 
 describe("renderTree", () => {
-  const busybox = defineACI({
+  const busyboxSpec = defineACI({
     ...base,
     name: "example.org/busybox",
     params: { static: false },
-    packages: [when(param("static"), pkgs.pkgsStatic.busybox, pkgs.busybox)],
+    packages: [when(param("static"), staticBusybox, busybox)],
     variants: {
       busyboxThin: { thin: true },
       busyboxStatic: { params: { static: true } },
@@ -85,7 +89,7 @@ describe("renderTree", () => {
   });
 
   it("params and thin variants are calls; others get a file of their own", () => {
-    const tree = renderTree([{ spec: busybox, module: "os/busybox.ts" }], { nixDir: "../nix" });
+    const tree = renderTree([{ spec: busyboxSpec, module: "os/busybox.ts" }], { nixDir: "../nix" });
     expect([...tree.keys()]).toEqual(["os/busybox.nix", "os/busybox.busyboxXz.nix", "default.nix"]);
     const defaultNix = tree.get("default.nix") as string;
     expect(defaultNix).toContain("mkACI ? (import ../nix { inherit pkgs; }).mkACI");

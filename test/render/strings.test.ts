@@ -7,7 +7,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderTree, writeTree } from "../../lib/render/index.js";
-import { defineACI, pkgs, type ACISpec } from "../../lib/spec/index.js";
+import { attrPath, defineACI, type ACISpec } from "../../lib/spec/index.js";
 import { repoRoot } from "../support/nix.js";
 import { evalAttr, tempDir } from "./support.js";
 
@@ -25,7 +25,7 @@ function specWith(strings: readonly string[]): ACISpec {
     Object.fromEntries(strings.map((text, i) => [`${prefix}${String(i).padStart(4, "0")}`, text]));
   return defineACI({
     name: "example.org/strings",
-    packages: [pkgs.busybox],
+    packages: [attrPath("busybox")],
     exec: ["/bin/sh", ...strings],
     environment: record("VAR_"),
     userLabels: record("label-"),

@@ -1,3 +1,4 @@
+// @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
 // expect: [1].name:
 import { defineACI, pkgs } from "nix2aci";
 

@@ -1,3 +1,4 @@
+// @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
 // expect: no default export
 import { defineACI, pkgs } from "nix2aci";
 

@@ -1,3 +1,4 @@
+// @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
 // expect: the spec module threw TypeError: pkgs.busybox is a Nix reference, not a string
 import { defineACI, pkgs } from "nix2aci";
 

@@ -1,3 +1,4 @@
+// @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
 // expect: the spec module threw: the spec cannot decide
 import { defineACI, pkgs } from "nix2aci";
 
