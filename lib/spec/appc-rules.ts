@@ -45,8 +45,9 @@ function daysIn(month: number, year: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-// Go 1.19 time.Parse(time.RFC3339, s): 4-character year, 1-2 digit hour, fractional seconds
-// after "." or ",", zone "Z" or ±hh:mm with hh <= 24 and mm <= 60.
+// Go 1.19 time.Parse(time.RFC3339, s): 4-digit year, 1-2 digit hour, fractional seconds after
+// "." or ",", zone "Z" or ±hh:mm. Go takes any two digits for the zone; we want a real offset
+// (hh <= 23, mm <= 59): deliberately stricter.
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,]\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
@@ -58,7 +59,7 @@ export function isRfc3339(s: string): boolean {
   if (month === undefined || month < 1 || month > 12) return false;
   if (day === undefined || year === undefined || day < 1 || day > daysIn(month, year)) return false;
   if (hour === undefined || hour > 23 || (minute ?? 60) > 59 || (second ?? 60) > 59) return false;
-  return (zh ?? 0) <= 24 && (zm ?? 0) <= 60;
+  return (zh ?? 0) <= 23 && (zm ?? 0) <= 59;
 }
 
 /**

@@ -62,7 +62,7 @@ const defaultLimit = z.strictObject({ default: z.literal(true), limit: quantity.
 const capability = str.refine(
   (s) => /^CAP_[A-Z0-9_]+$/.test(s),
   rule("capability", "must be a capability name such as CAP_NET_ADMIN"),
-) as unknown as z.ZodType<LinuxCapability>;
+) as unknown as z.ZodType<LinuxCapability, LinuxCapability>;
 const capabilitySet = z.strictObject({ set: nonEmptyList(capability) }).readonly();
 const seccompSet = z
   .strictObject({
@@ -164,7 +164,7 @@ const annotations = z
     documentation: str.refine(isHttpUrl, rule("url", MSG.httpUrl)).optional(),
     created: str.refine(isRfc3339, rule("rfc3339", MSG.rfc3339)).optional(),
   })
-  .readonly() as unknown as z.ZodType<Annotations>;
+  .readonly() as unknown as z.ZodType<Annotations, Annotations>;
 /** The annotation names (any AC identifier) are checked in rules.ts. */
 
 const envName = str.refine((s) => ENV_NAME.test(s), rule("env-name", MSG.envName));
