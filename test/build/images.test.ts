@@ -237,12 +237,18 @@ describe("running the images (bubblewrap, only the image's files visible)", () =
 
   it("/etc/passwd, /etc/group and /etc/hosts come from the etc argument, root first", async () => {
     const { rootfs } = await extractAci(images.full.aci);
-    const run = runInRootfs(rootfs, ["/bin/sh", "-c", "cat /etc/passwd /etc/group /etc/hosts /srv/readme; ls -ld /tmp"]);
+    const run = runInRootfs(rootfs, [
+      "/bin/sh",
+      "-c",
+      "cat /etc/passwd /etc/group /etc/hosts /srv/readme /etc/profile /share/long-link; ls -ld /tmp",
+    ]);
     const files =
       "root:x:0:0:root:/:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n" +
       "root:x:0:\napp:x:1000:app\n" +
       "127.0.0.1 localhost\n" +
-      "it's here\n";
+      "it's here\n" +
+      "export FROM_PACKAGE=1\n" + // the package's other /etc files stay
+      "deep\n"; // a long link to a long path, both intact
     expect(run.stdout.slice(0, files.length)).toBe(files);
     expect(run.stdout.slice(files.length)).toMatch(/^drwxrwxrwt .* \/tmp\n$/);
   });
