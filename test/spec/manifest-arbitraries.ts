@@ -70,7 +70,7 @@ const urlLike = fc.constantFrom(
 );
 
 const capSet = fc.array(fc.constantFrom("CAP_NET_ADMIN", "CAP_CHOWN", "CAP_SYS_TIME"), { minLength: 1, maxLength: 3 });
-const validIsolators = fc.tuple(...[
+const validIsolators = fc.tuple(...([
   fc.record({ request: fc.constantFrom("250m", "1"), limit: fc.constantFrom("500m", "2") }).map((value) => ({ name: "resource/cpu", value })),
   fc.record({ limit: fc.constantFrom("1Gi", "512Mi") }).map((value) => ({ name: "resource/memory", value })),
   fc.constant({ name: "resource/block-bandwidth", value: { default: true, limit: "10M" } }),
@@ -83,7 +83,9 @@ const validIsolators = fc.tuple(...[
   fc.integer({ min: -1000, max: 1000 }).map((value) => ({ name: "os/linux/oom-score-adj", value })),
   fc.integer({ min: 2, max: 262144 }).map((value) => ({ name: "os/linux/cpu-shares", value })),
   fc.constant({ name: "os/unix/sysctl", value: { "net.ipv4.ip_forward": "1" } }),
-].map((arb) => fc.option(arb, { nil: undefined, freq: 3 }))).map((isolators) => isolators.filter((i) => i !== undefined));
+] as fc.Arbitrary<Json>[]).map((arb) => fc.option(arb, { nil: undefined, freq: 3 }))).map((isolators) =>
+  isolators.filter((i): i is Json => i !== undefined),
+);
 
 function uniqueBy<T>(key: (t: T) => string) {
   return (items: T[]): T[] => {
@@ -170,7 +172,7 @@ export const validManifest: fc.Arbitrary<Manifest> = fc
     const m: Manifest = { acKind: "ImageManifest", acVersion: "0.8.11", name: r.name, labels };
     if (r.app !== undefined) m["app"] = r.app;
     if (r.annotations.length > 0) m["annotations"] = r.annotations;
-    if (r.dependencies !== undefined && r.dependencies.length > 0) m["dependencies"] = r.dependencies;
+    if (r.dependencies !== undefined && r.dependencies.length > 0) m["dependencies"] = JSON.parse(JSON.stringify(r.dependencies)) as Json[];
     if (r.pathWhitelist !== undefined && r.pathWhitelist.length > 0) m["pathWhitelist"] = r.pathWhitelist;
     return m;
   });
@@ -243,8 +245,8 @@ export const mutation: fc.Arbitrary<Mutator> = fc.oneof(
   // ---- environment
   fc.string({ unit: fc.constantFrom("A", "b", "_", "0", ".", "-", " ", "="), maxLength: 5 }).map((name) =>
     mut((m) => {
-      const env = listIn(appOf(m), "environment") as { name: string }[];
-      const dup = env.some((e) => e.name === name);
+      const env = listIn(appOf(m), "environment");
+      const dup = env.some((e) => (e as { name?: Json }).name === name);
       env.push({ name, value: "v" });
       return { mutation: `env name ${JSON.stringify(name)}${dup ? " (duplicate)" : ""}` };
     }),
@@ -252,7 +254,7 @@ export const mutation: fc.Arbitrary<Mutator> = fc.oneof(
   // ---- ports
   fc.tuple(fc.constantFrom(0, 1, 80, 65535, 65536, -1, 1.5), fc.option(fc.constantFrom(0, 1, 2, 100), { nil: undefined })).map(([port, count]) =>
     mut((m) => {
-      const ports = listIn(appOf(m), "ports") as { name: string }[];
+      const ports = listIn(appOf(m), "ports");
       const p: { [k: string]: Json } = { name: `p${ports.length}x`, protocol: "tcp", port };
       if (count !== undefined) p["count"] = count;
       ports.push(p);
@@ -260,8 +262,8 @@ export const mutation: fc.Arbitrary<Mutator> = fc.oneof(
     }),
   ),
   nameLike.map((name) => mut((m) => {
-    const ports = listIn(appOf(m), "ports") as { name: string }[];
-    const dup = ports.some((p) => p.name === name);
+    const ports = listIn(appOf(m), "ports");
+    const dup = ports.some((p) => (p as { name?: Json }).name === name);
     ports.push({ name, protocol: "tcp", port: 80 });
     return { mutation: `port name ${JSON.stringify(name)}`, stricter: goAcName(name) && (dup || !strictAcName(name)) };
   })),
