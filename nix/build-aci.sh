@@ -96,14 +96,18 @@ for entry in "$rootfs"/*; do
   fi
 done
 
+# Threads as Nix allows (--cores; 0 means all). Neither output below depends on the count.
+cores=${NIX_BUILD_CORES:-0}
+if [ "$cores" -le 0 ]; then cores=$(nproc); fi
 compress() {
   case "$aciCompression" in
     none) cat ;;
     # pigz output does not depend on the number of threads; -n: no name, no timestamp.
-    gzip) pigz -n -c ;;
+    gzip) pigz -n -c -p "$cores" ;;
     bzip2) bzip2 -c -9 ;;
-    # Multi-threaded xz output depends on the block size, not on the thread count (>= 2).
-    xz) xz -c -6 --block-size=24MiB --threads=$(( $(nproc) > 2 ? $(nproc) : 2 )) ;;
+    # Multi-threaded xz output depends on the block size, not on the thread count once it is >= 2
+    # (-T1 is a different, single-block format).
+    xz) xz -c -6 --block-size=24MiB --threads=$(( cores > 2 ? cores : 2 )) ;;
     *) die "unknown compression '$aciCompression'" ;;
   esac
 }
