@@ -11,7 +11,7 @@ import { nixBuild, repoRoot } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { runProgram } from "./support/run.js";
-import { gpgvAccepts, tempDir } from "./support/tree.js";
+import { gpgvAccepts, removeTempDirs, tempDir } from "./support/tree.js";
 
 const NAME = "nix2aci.test/signme";
 
@@ -30,7 +30,10 @@ beforeAll(() => {
   key = gnupg.addKey("nixsigner", "rsa3072");
 });
 
-afterAll(() => gnupg?.dispose());
+afterAll(() => {
+  gnupg?.dispose();
+  removeTempDirs();
+});
 
 describe("postprocess.sh of a nix-built mkACI result", () => {
   for (const variant of [{ label: "fat", extra: "" }, { label: "thin", extra: "thin = true;" }]) {

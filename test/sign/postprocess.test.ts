@@ -11,7 +11,7 @@ import { requireTool } from "../support/tools.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { createResultDir, imageFileName } from "./support/image.js";
 import { runProgram, type RunResult } from "./support/run.js";
-import { gpgvAccepts, pathWithoutGpg, snapshot, tempDir, writeScript } from "./support/tree.js";
+import { gpgvAccepts, pathWithoutGpg, snapshot, removeTempDirs, tempDir, writeScript } from "./support/tree.js";
 
 const NAME = "nix2aci.test/signme";
 const FILE = imageFileName(NAME);
@@ -33,7 +33,10 @@ beforeAll(() => {
   result = createResultDir([{ name: NAME }]);
 });
 
-afterAll(() => gnupg?.dispose());
+afterAll(() => {
+  gnupg?.dispose();
+  removeTempDirs();
+});
 
 function postprocess(resultDir: string, args: readonly string[], options: { key?: TestKey | string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...gnupg.env, ...options.env };

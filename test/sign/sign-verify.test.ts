@@ -8,7 +8,7 @@ import { signImage } from "../../lib/sign/sign.js";
 import { verifyImage } from "../../lib/sign/verify.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { buildTestAci } from "./support/image.js";
-import { gpgvAccepts, tempDir } from "./support/tree.js";
+import { gpgvAccepts, removeTempDirs, tempDir } from "./support/tree.js";
 
 let gnupg: TestGnupg;
 let rsa: TestKey;
@@ -36,7 +36,10 @@ beforeAll(() => {
   writeFileSync(image, buildTestAci({ name: "nix2aci.test/signme" }));
 });
 
-afterAll(() => gnupg?.dispose());
+afterAll(() => {
+  gnupg?.dispose();
+  removeTempDirs();
+});
 
 const sign = (path: string, key: TestKey, extra: Parameters<typeof signImage>[1] = {}) =>
   signImage(path, { gnupgHome: gnupg.home, env: gnupg.env, localUser: key.email, pinentry: "error", ...extra });

@@ -6,7 +6,7 @@ import { main } from "../../lib/cli/nix2aci.js";
 import { signImage } from "../../lib/sign/sign.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { buildTestAci } from "./support/image.js";
-import { tempDir } from "./support/tree.js";
+import { removeTempDirs, tempDir } from "./support/tree.js";
 
 let gnupg: TestGnupg;
 let rsa: TestKey;
@@ -36,7 +36,10 @@ beforeAll(async () => {
   writeFileSync(edKeyFile, ed25519.armoredPublicKey);
 });
 
-afterAll(() => gnupg?.dispose());
+afterAll(() => {
+  gnupg?.dispose();
+  removeTempDirs();
+});
 
 async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";

@@ -3,11 +3,11 @@
  * tar of a manifest and a rootfs, compressed) beside a copy of nix/postprocess.sh.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../support/nix.js";
 import { requireTool } from "../../support/tools.js";
+import { tempDir } from "./tree.js";
 
 export type Compression = "gzip" | "bzip2" | "xz" | "none";
 
@@ -57,7 +57,7 @@ function compress(tar: Buffer, compression: Compression): Buffer {
 /** The bytes of an ACI: a deterministic tar of `manifest` and `rootfs/`, then compressed. */
 export function buildTestAci(spec: TestImageSpec): Buffer {
   requireTool("tar", "tar");
-  const staging = mkdtempSync(join(tmpdir(), "nix2aci-aci-"));
+  const staging = tempDir("aci");
   const manifest = testManifest(spec.name);
   writeFileSync(join(staging, "manifest"), spec.pretty === true ? JSON.stringify(manifest, null, 2) : JSON.stringify(manifest));
   mkdirSync(join(staging, "rootfs", "bin"), { recursive: true });
@@ -80,7 +80,7 @@ export function imageFileName(name: string): string {
  * postprocess.sh; returns its path. Its files are made read-only like a store path's.
  */
 export function createResultDir(images: readonly TestImageSpec[], mounts: readonly string[] = []): string {
-  const dir = mkdtempSync(join(tmpdir(), "nix2aci-result-"));
+  const dir = tempDir("result");
   for (const spec of images) writeFileSync(join(dir, imageFileName(spec.name)), buildTestAci(spec));
   for (const mount of mounts) writeFileSync(join(dir, mount), "--volume nix-store-x,kind=host,source=/nix/store/x,readOnly=true\n");
   copyFileSync(join(repoRoot, "nix", "postprocess.sh"), join(dir, "postprocess.sh"));
@@ -88,8 +88,4 @@ export function createResultDir(images: readonly TestImageSpec[], mounts: readon
   for (const spec of images) chmodSync(join(dir, imageFileName(spec.name)), 0o444);
   chmodSync(dir, 0o555);
   return dir;
-}
-
-export function readBytes(path: string): Buffer {
-  return readFileSync(path);
 }

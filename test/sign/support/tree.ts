@@ -1,6 +1,6 @@
 /** Helpers to look at OUTDIR and result folders from the tests. */
 import { execFileSync } from "node:child_process";
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireTool } from "../../support/tools.js";
@@ -30,8 +30,21 @@ export function snapshot(dir: string): Record<string, EntrySnapshot> {
   return entries;
 }
 
+const created: string[] = [];
+
+/** A fresh temporary folder, removed by removeTempDirs(). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `nix2aci-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `nix2aci-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir() made (read-only result folders included). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) {
+    execFileSync("chmod", ["-R", "u+w", dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
