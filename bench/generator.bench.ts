@@ -1,0 +1,104 @@
+/**
+ * nix2aci-gen on a folder of many spec files, as a user runs it: a cold `node bin/nix2aci-gen.js
+ * --out-dir …` process each time (package built like the published one). Reports the median of
+ * several runs, and the peak resident memory of the process.
+ *   - no transpile cache: JITI_FS_CACHE=false, every spec is compiled from TypeScript;
+ *   - warm cache: jiti's file cache holds the compiled specs (the usual second run);
+ *   - unchanged: the output folder is already up to date (nothing is written).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildInstalledPackage } from "../test/cli/installed-package.js";
+
+interface BenchOptions {
+  readonly smoke: boolean;
+}
+
+const work = fileURLToPath(new URL("../.bench-work/generator/", import.meta.url));
+
+/** The i-th spec: ports, environment, params with `when`, a variant, isolators. */
+function specSource(i: number): string {
+  return `import { defineACI, param, pkgs, when } from "nix2aci";
+
+export default defineACI({
+  name: "bench.example/service-${i}",
+  version: "1.${i}.0",
+  params: { static: ${i % 2 === 0} },
+  packages: [when(param("static"), pkgs.pkgsStatic.busybox, pkgs.busybox), pkgs.hello],
+  exec: ["/bin/busybox", "httpd", "-f", "-p", "${8000 + (i % 1000)}", "-h", "/srv/www"],
+  environment: { SERVICE: "service-${i}", QUOTED: "a \\"b\\" \${c} ''d''", LINES: "one\\ntwo\\n" },
+  ports: [{ name: "http", protocol: "tcp", port: ${8000 + (i % 1000)} }],
+  mountPoints: [{ name: "www", path: "/srv/www", readOnly: true }],
+  isolators: [{ name: "resource/memory", value: { limit: "64Mi" } }],
+  variants: { service${i}Thin: { thin: true } },
+});
+`;
+}
+
+interface Run {
+  readonly seconds: number;
+  readonly maxRssMiB: number;
+}
+
+// Prints the process's peak RSS as it exits; Node's own figure, no external `time` needed.
+const rssProbe = `data:text/javascript,process.on("exit",()=>process.stderr.write("maxrss-kib="+process.resourceUsage().maxRSS+"\\n"))`;
+
+function runOnce(bin: string, outDir: string, specDir: string, env: NodeJS.ProcessEnv): Run {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["--import", rssProbe, bin, "--out-dir", outDir, specDir], { encoding: "utf8", env });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`nix2aci-gen failed (${result.status}):\n${result.stderr}`);
+  const rss = /maxrss-kib=(\d+)/.exec(result.stderr);
+  return { seconds, maxRssMiB: Number(rss?.[1] ?? 0) / 1024 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export default async function generatorBench({ smoke }: BenchOptions): Promise<string> {
+  const count = smoke ? 20 : 1000;
+  const runs = 5;
+  rmSync(work, { recursive: true, force: true });
+  const bin = buildInstalledPackage(path.join(work, "project/node_modules/nix2aci"));
+  const specDir = path.join(work, "project/specs");
+  for (let i = 0; i < count; i++) {
+    const file = path.join(specDir, `group-${String(i % 10)}`, `service-${String(i).padStart(4, "0")}.ts`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, specSource(i));
+  }
+  const outDir = path.join(work, "project/nix");
+  const scenarios: [string, () => Run][] = [
+    ["no transpile cache, empty output folder", () => {
+      rmSync(outDir, { recursive: true, force: true });
+      return runOnce(bin, outDir, specDir, { ...process.env, JITI_FS_CACHE: "false" });
+    }],
+    ["warm transpile cache, empty output folder", () => {
+      rmSync(outDir, { recursive: true, force: true });
+      return runOnce(bin, outDir, specDir, process.env);
+    }],
+    ["warm transpile cache, output up to date", () => runOnce(bin, outDir, specDir, process.env)],
+  ];
+  runOnce(bin, outDir, specDir, process.env); // fill jiti's cache for the warm scenarios
+  const rows: string[] = [];
+  for (const [label, run] of scenarios) {
+    const results = Array.from({ length: runs }, run);
+    const seconds = median(results.map((r) => r.seconds));
+    const rss = Math.max(...results.map((r) => r.maxRssMiB));
+    rows.push(`| ${label} | ${seconds.toFixed(2)} s | ${((seconds / count) * 1000).toFixed(2)} ms | ${rss.toFixed(0)} MiB |`);
+  }
+  return [
+    `## nix2aci-gen: ${count} spec files → tree (cold process each run)`,
+    "",
+    `\`node bin/nix2aci-gen.js --out-dir nix specs\` on ${count} generated spec files (each with params, \`when\`, a variant, ports, environment, an isolator): ${count * 2 + 1} output files. Median of ${runs} runs; peak RSS is the largest of the runs.`,
+    "",
+    "| scenario | median wall time | per spec | peak RSS |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
+}
