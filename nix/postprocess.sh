@@ -173,17 +173,16 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Points OUTDIR/NAME at $1, replacing an older link atomically; unchanged links are left alone.
-# Returns 0 when the link changed (the image is new or different), 1 when it was already right.
+# Points OUTDIR/NAME at $1, replacing an older link atomically; an unchanged link is left alone.
+# (Failures are checked explicitly: `set -e` does not apply inside a function called from `||`.)
 link_into_outdir() {
   local src=$1 dest
   dest=$outdir/$(basename -- "$src")
   if [ -L "$dest" ] && [ "$(readlink -- "$dest")" = "$src" ]; then
-    return 1
+    return 0
   fi
-  ln -s -- "$src" "$work/link"
-  mv -f -T -- "$work/link" "$dest"
-  return 0
+  ln -s -- "$src" "$work/link" || die "cannot create a link in '$outdir'"
+  mv -f -T -- "$work/link" "$dest" || die "cannot replace '$dest' with a link to '$src'"
 }
 
 # The manifest JSON of an image, whatever its compression (gzip, bzip2, xz or none).
@@ -303,7 +302,7 @@ export_public_key() {
 
 # (${a[@]+"${a[@]}"}: an empty array under `set -u` is an error before bash 4.4.)
 for mount_file in ${mounts[@]+"${mounts[@]}"}; do
-  link_into_outdir "$mount_file" || true
+  link_into_outdir "$mount_file"
   printf 'linked  %s\n' "$outdir/$(basename -- "$mount_file")"
 done
 
@@ -315,7 +314,7 @@ for image in "${images[@]}"; do
   if [ ! -L "$dest" ] || [ "$(readlink -- "$dest")" != "$image" ]; then
     rm -f -- "$dest.asc"
   fi
-  link_into_outdir "$image" || true
+  link_into_outdir "$image"
   printf 'linked  %s\n' "$dest"
   [ "$sign" -eq 1 ] || continue
 

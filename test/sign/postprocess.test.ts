@@ -3,7 +3,7 @@
  * GNUPGHOME; signatures are checked by gpgv and by our verifier; failures must leave no .asc.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../lib/sign/verify.js";
@@ -268,6 +268,16 @@ describe("postprocess.sh fails clearly", () => {
     const help = await postprocess(result, ["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/usage: postprocess\.sh \[--no-sign\] \[--allow-eddsa\] \[OUTDIR\]/);
+  });
+
+  it("when OUTDIR/NAME.aci is in the way (a folder), before signing anything", async () => {
+    const cwd = tempDir("in-the-way");
+    mkdirSync(join(cwd, "out", FILE, "something"), { recursive: true });
+    const run = await postprocess(result, ["out"], { key: rsa2048, cwd });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot replace/);
+    expect(existsSync(join(cwd, "out", `${FILE}.asc`))).toBe(false);
+    expect(leftovers(join(cwd, "out"))).toEqual([]);
   });
 
   it("drops an older signature when the image behind a link changes and signing then fails", async () => {
