@@ -128,7 +128,8 @@ function notAString(this: Ref): never {
 
 /** Extra non-enumerable members every reference object has. */
 function decorate<T extends object>(target: T, ref: () => Ref): T {
-  const hidden = (value: unknown): PropertyDescriptor => ({ value, enumerable: false });
+  // configurable: a proxy target may then leave them out of its own keys
+  const hidden = (value: unknown): PropertyDescriptor => ({ value, enumerable: false, configurable: true });
   Object.defineProperties(target, {
     [inspect.custom]: hidden(() => describeRef(ref())),
     [Symbol.toPrimitive]: hidden(function (this: Ref) {
@@ -151,6 +152,7 @@ function makeOverride(base: PackageRef, args: Readonly<Record<string, NixValue>>
 
 function makeAttrPath(path: readonly string[]): AttrPathRef {
   const node: AttrPathNode = Object.freeze({ kind: "attrPath", path: Object.freeze([...path]) });
+  // util.inspect looks at the target itself (not through the traps): it holds the hidden members
   const members: Record<PropertyKey, unknown> = {};
   const proxy: AttrPathRef = new Proxy(members, {
     get(_target, key) {

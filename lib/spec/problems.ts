@@ -1,6 +1,7 @@
 /** Validation problems: where (field path), which rule, what was wrong, and with what value. */
 import { inspect } from "node:util";
 import { describeRef, isRef } from "./dsl.js";
+import { isPlainObject } from "./json.js";
 
 export type PathSegment = string | number;
 
@@ -34,6 +35,10 @@ export function formatValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
   if (value === undefined) return "undefined";
   if (typeof value === "function") return "a function";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && !isPlainObject(value)) {
+    return inspect(value, { depth: 1, breakLength: Infinity });
+  }
   try {
     const json = JSON.stringify(value);
     if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;

@@ -80,7 +80,7 @@ function checkRef(p: Problems, ref: Ref, path: Path, ctx: RefContext, want: "pac
     case "override":
       checkRef(p, node.base, path, ctx, "package");
       if (!isPlainObject(node.args)) p.add(path, "override", "override arguments must be an object", node.args);
-      else for (const [key, arg] of Object.entries(node.args)) checkData(p, arg, [...path, `override.${key}`], ctx, true);
+      else for (const [key, arg] of Object.entries(node.args)) checkData(p, arg, [...path, "override", key], ctx, true);
       return;
     case "param": {
       if (want === "package") {

@@ -1,5 +1,5 @@
 /** validateSpec: every problem of a spec (and of each of its variants), each with its field path. */
-import { Problems, SpecError, type PathSegment, type Problem } from "./problems.js";
+import { Problems, SpecError, formatPath, type PathSegment, type Problem } from "./problems.js";
 import { checkSpecRules, checkVariantNames } from "./rules.js";
 import { SPEC_FIELD_NAMES, specSchema } from "./schema.js";
 import type { ACISpec } from "./types.js";
@@ -38,6 +38,20 @@ function semantic(input: unknown): Problem[] {
   return p.list;
 }
 
+/** Problems grouped by top-level field in spec order, then by list index; otherwise as found. */
+function inFieldOrder(problems: Problem[]): Problem[] {
+  const rank = (p: Problem): number => {
+    const top = p.path[0];
+    const i = typeof top === "string" ? SPEC_FIELD_NAMES.indexOf(top) : -1;
+    return i === -1 ? SPEC_FIELD_NAMES.length : i;
+  };
+  const indexAt = (p: Problem): number => (typeof p.path[1] === "number" ? p.path[1] : -1);
+  return problems
+    .map((problem, order) => ({ problem, order }))
+    .sort((a, b) => rank(a.problem) - rank(b.problem) || indexAt(a.problem) - indexAt(b.problem) || a.order - b.order)
+    .map(({ problem }) => problem);
+}
+
 const key = (problem: Problem): string => `${problem.path.join("\u0000")}\u0001${problem.rule}`;
 
 /**
@@ -46,7 +60,7 @@ const key = (problem: Problem): string => `${problem.path.join("\u0000")}\u0001$
  * base already has). An empty list means valid.
  */
 export function validateSpec(spec: unknown): Problem[] {
-  const problems = [...structural(spec), ...semantic(spec)];
+  const problems = inFieldOrder([...structural(spec), ...semantic(spec)]);
   const p = new Problems();
   checkVariantNames(p, spec);
   problems.push(...p.list);
@@ -86,7 +100,7 @@ export function validateSpecs(specs: readonly unknown[]): Problem[] {
     if (isPlainObject(variants)) for (const v of Object.keys(variants)) attrs.push([v, [...prefix, "variants", v]]);
     for (const [attr, path] of attrs) {
       const owner = owners.get(attr);
-      if (owner === undefined) owners.set(attr, path.join("."));
+      if (owner === undefined) owners.set(attr, formatPath(path));
       else problems.push({ path, rule: "attr-unique", message: `Nix attribute name "${attr}" is already used by ${owner}`, value: attr });
     }
   });

@@ -81,11 +81,12 @@ export function problemsFromZod(
         out.push(withValue(path, "range", message, root));
         break;
       }
-      case "invalid_value":
-        out.push(
-          withValue(path, "one-of", `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, root),
-        );
+      case "invalid_value": {
+        const options = issue.values.map((v) => JSON.stringify(v)).join(", ");
+        if (valueAt(root, path) === undefined) out.push({ path, rule: "required", message: `is required (${options})` });
+        else out.push(withValue(path, "one-of", `must be one of ${options}`, root));
         break;
+      }
       case "unrecognized_keys": {
         const known = knownKeys(path);
         for (const key of issue.keys) {
