@@ -1,6 +1,6 @@
 # mkACI's build (sourced by the runCommand in mkACI.nix; nixpkgs runs it with `set -eu -o pipefail`).
 # Inputs: aciManifestPath aciPasswdPath aciGroupPath aciHostsPath aciHasHosts aciExtraCommandsPath
-# aciRootEnv aciClosure aciImageBase aciThin aciCompression aciPostprocess.
+# aciRootEnv aciReferencedPaths aciClosure aciImageBase aciThin aciCompression aciPostprocess.
 # Lays out a small rootfs skeleton (the merged packages' top level, /etc, /tmp, /nix/store), then
 # streams ONE tar straight into the compressor: the closure of a fat image is read from /nix/store
 # in place (renamed to rootfs/nix/store/… by --transform), never copied.
@@ -51,7 +51,7 @@ unfold "$rootfs/tmp"
 #    per store path (AC Name: nix-store-<hash>-<name>, lower case, other characters as '-').
 storePaths=()
 while IFS= read -r path; do
-  if [ "$path" != "$aciRootEnv" ]; then storePaths+=("$path"); fi
+  if [ "$path" != "$aciRootEnv" ] && [ "$path" != "$aciReferencedPaths" ]; then storePaths+=("$path"); fi
 done < <(sort -u "$aciClosure/store-paths")
 mkdir -p "$rootfs/nix/store"
 cp "$aciManifestPath" "$work/manifest"

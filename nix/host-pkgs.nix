@@ -103,6 +103,13 @@ let
     '';
   };
 
+  coreutilsPrograms = [
+    "basename" "cat" "chgrp" "chmod" "chown" "comm" "cp" "cut" "date" "dd" "df" "dirname" "du"
+    "echo" "env" "expr" "false" "head" "id" "install" "ln" "ls" "mkdir" "mktemp" "mv" "nproc" "od"
+    "printf" "readlink" "realpath" "rm" "rmdir" "seq" "sha256sum" "sha512sum" "sleep" "sort" "stat"
+    "tail" "tee" "test" "touch" "tr" "true" "uname" "uniq" "wc"
+  ];
+
   busyboxVersion = debian.upstreamVersion "busybox-static";
 
   # Debian's busybox-static binary with one symlink per applet, like nixpkgs' busybox. The host has
@@ -187,7 +194,7 @@ let
       buildPlatform = { inherit system; };
     };
     stdenvNoCC = pkgs.stdenv;
-    coreutils = hostTool { pname = "coreutils"; debianPackage = "coreutils"; programs = [ "cat" "chmod" "cp" "ln" "ls" "mkdir" "mv" "rm" "sort" "sha512sum" "basename" "dirname" "readlink" "head" "tr" "touch" ]; };
+    coreutils = hostTool { pname = "coreutils"; debianPackage = "coreutils"; programs = coreutilsPrograms; };
     findutils = hostTool { pname = "findutils"; debianPackage = "findutils"; programs = [ "find" "xargs" ]; };
     gnutar = hostTool { pname = "gnutar"; debianPackage = "tar"; programs = [ "tar" ]; };
     gzip = hostTool { pname = "gzip"; debianPackage = "gzip"; programs = [ "gzip" "gunzip" "zcat" ]; };

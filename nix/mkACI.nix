@@ -14,16 +14,20 @@ let
   # Store path names cannot hold '~' (AC identifiers and versions can).
   drvName = builtins.replaceStrings [ "~" ] [ "_" ] imageBase;
 
+  manifestJSON = builtins.toJSON manifest;
   rootEnv = pkgs.buildEnv { name = "${drvName}-root"; paths = a.packages; };
+  # Store paths named in the manifest (`exec = [ "${pkgs.hello}/bin/hello" ]`) or in extraCommands
+  # (`ln -s ${pkgs.foo}/bin/foo bin/`) must be in the image too: this file refers to all of them.
+  referencedPaths = pkgs.writeText "${drvName}-references" (manifestJSON + "\n" + a.extraCommands);
   # The closure of the merged tree (not of `packages`): nixpkgs' buildEnv links the outputs named
   # by meta.outputsToInstall (e.g. bin and man), which need not be in the packages' own closure.
-  # build-aci.sh leaves the tree's own store path out: its top level is copied into the rootfs.
-  closure = pkgs.closureInfo { rootPaths = [ rootEnv ]; };
+  # build-aci.sh leaves both roots themselves out: the tree's top level is copied into the rootfs.
+  closure = pkgs.closureInfo { rootPaths = [ rootEnv referencedPaths ]; };
 in
 pkgs.runCommand drvName
 {
   nativeBuildInputs = [ pkgs.coreutils pkgs.gnutar pkgs.pigz pkgs.bzip2 pkgs.xz pkgs.jq ];
-  aciManifest = builtins.toJSON manifest;
+  aciManifest = manifestJSON;
   aciPasswd = etcFiles.passwd;
   aciGroup = etcFiles.group;
   aciHosts = if etcFiles.hosts == null then "" else etcFiles.hosts;
@@ -31,6 +35,7 @@ pkgs.runCommand drvName
   aciExtraCommands = a.extraCommands;
   passAsFile = [ "aciManifest" "aciPasswd" "aciGroup" "aciHosts" "aciExtraCommands" ];
   aciRootEnv = rootEnv;
+  aciReferencedPaths = referencedPaths;
   aciClosure = closure;
   aciImageBase = imageBase;
   aciThin = if a.thin then "1" else "";

@@ -30,6 +30,7 @@ const names = [
   "busyboxXz",
   "hello",
   "helloThin",
+  "helloByReference",
   "full",
 ] as const;
 type Name = (typeof names)[number];
@@ -212,6 +213,17 @@ describe("running the images (bubblewrap, only the image's files visible)", () =
       expect(broken.status).not.toBe(0);
       expect(broken.stdout).toBe("");
     }
+  });
+
+  it("store paths named only in exec or extraCommands are in the image too", async () => {
+    const manifest = await readAciManifest(images.helloByReference.aci);
+    const exec = (manifest.app as { exec: string[] }).exec;
+    expect(exec[0]).toMatch(/^\/nix\/store\/[a-z0-9]{32}-hello-1\.0\/bin\/hello$/);
+    const closure = storePathsIn(await listAciEntries(images.helloByReference.aci));
+    expect(closure.map((p) => p.slice(44)).sort()).toEqual(["busybox-1.35.0", "glibc-2.36", "hello-1.0", "libgreeting-1.0"]);
+    const { rootfs } = await extractAci(images.helloByReference.aci);
+    const run = runInRootfs(rootfs, [...exec, "x"]);
+    expect(run.stdout).toBe("Hello, world!\narg: x\n");
   });
 
   it("thin images run with the binds of their .mounts file and fail without them", async () => {
