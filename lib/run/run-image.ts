@@ -1,0 +1,76 @@
+/** `runImage`: the whole of `nix2aci run`, from the image file to the app's exit code. */
+import { randomBytes } from "node:crypto";
+import { chmod, chown, mkdir, mkdtemp } from "node:fs/promises";
+import { join } from "node:path";
+import { ImageError, readImage, removeTree } from "../image/index.js";
+import type { RunOptions } from "./args.js";
+import { cacheDir, ensureUnpacked } from "./cache.js";
+import { RunError } from "./errors.js";
+import { planRun, type RunPlan } from "./plan.js";
+import { checkPlatform } from "./platform.js";
+import { prepareRunRoot } from "./run-root.js";
+import { launch } from "./sandbox.js";
+import { checkImageSignature } from "./signature.js";
+import { findTool } from "./tools.js";
+import { trustDir } from "./trust-store.js";
+
+export interface RunImageEnvironment {
+  /** Defaults: $NIX2ACI_CACHE_DIR / $NIX2ACI_TRUST_DIR or their ~ locations. */
+  readonly cacheDir?: string;
+  readonly trustDir?: string;
+  readonly warn?: (message: string) => void;
+  /** Called with the plan just before the sandbox starts (tests, --debug output). */
+  readonly onPlan?: (plan: RunPlan) => void;
+}
+
+async function makeEmptyVolumes(plan: RunPlan): Promise<void> {
+  for (const volume of plan.emptyVolumes) {
+    await mkdir(volume.hostDir, { recursive: true });
+    if (process.getuid?.() === 0) await chown(volume.hostDir, volume.uid, volume.gid);
+    await chmod(volume.hostDir, volume.mode);
+  }
+}
+
+export async function runImage(options: RunOptions, environment: RunImageEnvironment = {}): Promise<number> {
+  const warn = environment.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
+  findTool("bwrap", "bubblewrap");
+  if (process.getuid?.() === 0) findTool("setpriv", "util-linux");
+  if (!options.image.endsWith(".aci")) {
+    throw new RunError(`'${options.image}': an image file name must end in .aci (as rkt requires)`);
+  }
+
+  let info;
+  try {
+    info = await readImage(options.image);
+  } catch (error) {
+    if (error instanceof ImageError) throw new RunError(error.message);
+    throw error;
+  }
+  checkPlatform(info.manifest);
+  if (options.skipSignatureCheck) {
+    warn(`--insecure-options=image: NOT checking the signature of '${options.image}' (${info.manifest.name}); it runs unverified`);
+  } else {
+    await checkImageSignature(options.image, info.manifest.name, environment.trustDir ?? trustDir());
+  }
+
+  const cache = environment.cacheDir ?? cacheDir();
+  const unpacked = await ensureUnpacked(options.image, info, cache);
+  await mkdir(join(cache, "runs"), { recursive: true, mode: 0o700 });
+  const runDir = await mkdtemp(join(cache, "runs", "run-"));
+  try {
+    const runRoot = await prepareRunRoot(unpacked.rootfs, join(runDir, "root"));
+    const plan = await planRun({
+      manifest: info.manifest,
+      options,
+      runRoot,
+      volumesDir: join(runDir, "volumes"),
+      hostname: `nix2aci-${randomBytes(4).toString("hex")}`,
+    });
+    for (const message of plan.warnings) warn(message);
+    await makeEmptyVolumes(plan);
+    environment.onPlan?.(plan);
+    return await launch(plan, { interactive: options.interactive, warn });
+  } finally {
+    await removeTree(runDir);
+  }
+}

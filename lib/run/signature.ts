@@ -1,0 +1,35 @@
+/**
+ * rkt's rule for local images: IMAGE.aci.asc must be a valid signature by a key trusted for the
+ * image's name. Verification itself is lib/sign's `verifyImage`.
+ */
+import { access } from "node:fs/promises";
+import { verifyImage, VerificationError, type VerifiedImage } from "../sign/index.js";
+import { RunError } from "./errors.js";
+import { trustDir, trustedKeysFor } from "./trust-store.js";
+
+export async function checkImageSignature(imagePath: string, imageName: string, dir: string = trustDir()): Promise<VerifiedImage> {
+  const signaturePath = `${imagePath}.asc`;
+  try {
+    await access(signaturePath);
+  } catch {
+    throw new RunError(
+      `image '${imagePath}' is not signed: '${signaturePath}' does not exist ` +
+        `(sign it, or run it unchecked with --insecure-options=image)`,
+    );
+  }
+  const keys = await trustedKeysFor(imageName, dir);
+  if (keys.length === 0) {
+    throw new RunError(
+      `no key is trusted for images named '${imageName}' (in ${dir}); ` +
+        `trust one with: nix2aci trust --prefix=${imageName} KEY.asc`,
+    );
+  }
+  try {
+    return await verifyImage(imagePath, signaturePath, keys);
+  } catch (error) {
+    if (error instanceof VerificationError) {
+      throw new RunError(`signature check failed for '${imagePath}' (name '${imageName}'): ${error.message}`);
+    }
+    throw error;
+  }
+}
