@@ -50,7 +50,7 @@ function parens(doc: Doc, expr: Expr): Doc {
   return hugs ? concat("(", doc, ")") : group("(", nest(softline, doc), softline, ")");
 }
 
-/** Leaves and negated leaves: nothing inside them can break across lines. */
+/** Leaves, negated leaves, `a.b.c`, simple strings: nothing inside them can break across lines. */
 function isUnbreakable(expr: Expr): boolean {
   switch (expr.kind) {
     case "null":
@@ -61,9 +61,11 @@ function isUnbreakable(expr: Expr): boolean {
     case "id":
       return true;
     case "string":
-      return expr.parts.every((p) => typeof p === "string" && !(expr.indented && p.includes("\n")));
+      return expr.parts.every((p) => (typeof p === "string" ? !(expr.indented && p.includes("\n")) : isUnbreakable(p)));
     case "unary":
       return isUnbreakable(expr.operand);
+    case "select":
+      return expr.or === undefined && isUnbreakable(expr.target) && expr.path.every((k) => typeof k === "string");
     default:
       return false;
   }
@@ -232,7 +234,9 @@ function printBinding(binding: Binding): Doc {
     return group("inherit", ...from, nest(...binding.names.flatMap((name) => [line, attrKey(name)])), ";");
   }
   const value = toDoc(binding.value);
-  const rhs = isAbsorbable(binding.value) ? concat(" ", value) : group(nest(line, value));
+  // Moving what cannot break to the next line would not make it shorter.
+  const sameLine = isAbsorbable(binding.value) || isUnbreakable(binding.value);
+  const rhs = sameLine ? concat(" ", value) : group(nest(line, value));
   return concat(attrPath(binding.path), " =", rhs, ";");
 }
 
