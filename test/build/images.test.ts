@@ -19,7 +19,7 @@ import {
 } from "../support/image.js";
 import { nixEvalJson, repoRoot } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
-import { buildImages, fixtureFile, type BuiltImage } from "./build-fixtures.js";
+import { buildImages, type BuiltImage } from "./build-fixtures.js";
 
 const names = [
   "busybox",
@@ -50,7 +50,7 @@ function storePathsIn(entries: readonly AciEntry[]): string[] {
 }
 
 function passthruManifest(name: Name): unknown {
-  return nixEvalJson(`(import ${fixtureFile} {}).${name}.manifest`);
+  return nixEvalJson(`(import ./test/build/fixtures/images.nix {}).${name}.manifest`);
 }
 
 describe("image files", () => {
@@ -75,7 +75,7 @@ describe("image files", () => {
   });
 
   it("passthru.imageFileName names the file", () => {
-    expect(nixEvalJson(`(import ${fixtureFile} {}).full.imageFileName`)).toBe(basename(images.full.aci));
+    expect(nixEvalJson(`(import ./test/build/fixtures/images.nix {}).full.imageFileName`)).toBe(basename(images.full.aci));
   });
 
   it("use the compression asked for, with the same members whatever it is", async () => {
