@@ -92,7 +92,7 @@ export function isRef(value: unknown): value is Ref {
 }
 
 /** The plain data of a reference. */
-export function refNode<N extends RefNode>(ref: Ref<N>): N {
+export function refNode<R extends Ref>(ref: R): R[typeof REF] {
   return ref[REF];
 }
 
@@ -200,9 +200,9 @@ export function param(name: string): ParamRef {
 }
 
 /** `if cond then whenTrue else whenFalse` in Nix; `cond` is a boolean param or a raw expression. */
-export function when<T extends NixValue>(cond: Condition, whenTrue: T, whenFalse: T): WhenRef<T> {
+export function when<A extends NixValue, B extends NixValue>(cond: Condition, whenTrue: A, whenFalse: B): WhenRef<A | B> {
   const node: WhenNode = Object.freeze({ kind: "when", cond, then: whenTrue, else: whenFalse });
-  const ref: WhenRef<T> = { [REF]: node };
+  const ref: WhenRef<A | B> = { [REF]: node };
   return Object.freeze(decorate(ref, () => ref));
 }
 

@@ -115,7 +115,7 @@ describe("content", () => {
     expect(check({ packages: [attrPath("hello").override({ x: param("nope") })] })).toMatchInlineSnapshot(`"busybox.ts: packages[0].override.x: param "nope" is not declared in params, got param("nope")"`);
   });
   it("a param is not a package; when() branches in packages must be packages", () => {
-    expect(check({ params: { p: true }, packages: [param("p"), when(param("p"), busybox, "busybox")] })).toMatchInlineSnapshot(`
+    expect(check({ params: { p: true }, packages: [param("p"), when(param("p"), busybox, "busybox")] as unknown[] })).toMatchInlineSnapshot(`
       "busybox.ts: packages[0]: must be a package reference: pkgs.…, attrPath(…), when(…) or nix(…), got param("p")
       busybox.ts: packages[1]: both branches of when(…) in packages must be package references, got "busybox""
     `);
@@ -133,7 +133,7 @@ describe("content", () => {
     `);
   });
   it("override arguments must be JSON-like data or references", () => {
-    expect(check({ packages: [attrPath("hello").override({ when: new Date(0) })] })).toMatchInlineSnapshot(`"busybox.ts: packages[0].override.when: must be JSON-like data (null, boolean, number, string, list, plain object), got 1970-01-01T00:00:00.000Z"`);
+    expect(check({ packages: [attrPath("hello").override({ when: new Date(0) as never })] })).toMatchInlineSnapshot(`"busybox.ts: packages[0].override.when: must be JSON-like data (null, boolean, number, string, list, plain object), got 1970-01-01T00:00:00.000Z"`);
   });
   it("compression is one of the four", () => {
     expect(check({ compression: "zstd" })).toMatchInlineSnapshot(`"busybox.ts: compression: must be one of "none", "gzip", "bzip2", "xz", got "zstd""`);
