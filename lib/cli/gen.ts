@@ -2,6 +2,7 @@
  * `nix2aci-gen`: typed specs → Nix files (see `usage` in gen/args.ts). Exit codes: 0 done,
  * 1 a spec is bad (every problem listed on stderr; nothing on stdout, no file written), 2 bad usage.
  */
+import path from "node:path";
 import { packageVersion } from "../render/package-root.js";
 import { UsageError, parseGenArgs, usage } from "./gen/args.js";
 import { NixMissingError } from "./gen/check.js";
@@ -31,23 +32,23 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       io.stderr(`nix2aci-gen: ${error.message}\n${error instanceof UsageError ? "Try 'nix2aci-gen --help'.\n" : ""}`);
       return 2;
     }
-    throw error;
+    // Anything else (an unwritable output folder, a full disk, a bug): one line, exit 1; the
+    // stack only on request.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`nix2aci-gen: ${message}\n`);
+    if (process.env["NIX2ACI_DEBUG"] && error instanceof Error) io.stderr(`${error.stack ?? ""}\n`);
+    return 1;
   }
 }
 
 function init(dir: string, flakeUrl: string | undefined, io: CliIO): number {
-  const path = dir;
-  const result = initProject(resolveFrom(io.cwd, path), flakeUrl);
+  const result = initProject(path.resolve(io.cwd, dir), flakeUrl);
   if (result.existing.length > 0) {
-    io.stderr(`nix2aci-gen init: ${result.existing.join(", ")} already exist${result.existing.length === 1 ? "s" : ""} in ${path}; nothing created\n`);
+    io.stderr(`nix2aci-gen init: ${result.existing.join(", ")} already exist${result.existing.length === 1 ? "s" : ""} in ${dir}; nothing created\n`);
     return 1;
   }
   io.stdout(
-    `Created ${result.created.join(", ")} in ${path}.\nNext: cd ${path} && npm install && npm run generate && nix-build nix -A hello\n`,
+    `Created ${result.created.join(", ")} in ${dir}.\nNext: cd ${dir} && npm install && npm run generate && nix-build nix -A hello\n`,
   );
   return 0;
-}
-
-function resolveFrom(cwd: string, dir: string): string {
-  return dir.startsWith("/") ? dir : `${cwd}/${dir}`;
 }

@@ -158,6 +158,15 @@ describe("--out-dir", () => {
     expect(() => statSync(out)).toThrow();
   });
 
+  it("an output folder that cannot be written: exit 1, one line naming the problem", async () => {
+    const blocker = path.join(tempDir("cli-blocked"), "file");
+    writeFileSync(blocker, "");
+    const run = await runGen(["--out-dir", path.join(blocker, "gen"), busybox]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^nix2aci-gen: .*(ENOTDIR|EEXIST)/);
+  });
+
   it("--check parses every file of the tree", async () => {
     const out = path.join(tempDir("cli-check"), "gen");
     const run = await runGen(["--check", "--out-dir", out, "examples/pkgs"]);
