@@ -168,7 +168,11 @@ describe("manifest", () => {
       expect(storePathsIn(await listAciEntries(images[thin].aci))).toEqual(closure);
       const manifest = await readAciManifest(images[thin].aci);
       const base = passthruManifest(thin) as { app: Record<string, unknown> };
-      const mountPoints = (manifest.app as { mountPoints: { name: string; path: string; readOnly: boolean }[] }).mountPoints;
+      const allMountPoints = (manifest.app as { mountPoints: { name: string; path: string; readOnly: boolean }[] }).mountPoints;
+      // The spec's own mount points come first, unchanged; then one per store path.
+      const own = (base.app.mountPoints ?? []) as unknown[];
+      expect(allMountPoints.slice(0, own.length)).toEqual(own);
+      const mountPoints = allMountPoints.slice(own.length);
       expect({ ...manifest, app: { ...(manifest.app as object), mountPoints: undefined } }).toEqual({
         ...base,
         app: { ...base.app, mountPoints: undefined },
@@ -182,6 +186,13 @@ describe("manifest", () => {
       const volumes = parseMountsFile(readFileSync(images[thin].aci.replace(/\.aci$/, ".mounts"), "utf8"));
       expect(volumes).toEqual(mountPoints.map((m) => ({ name: m.name, source: m.path, readOnly: true })));
     }
+  });
+
+  it("a thin image keeps its own mount points", async () => {
+    const manifest = await readAciManifest(images.helloThin.aci);
+    const mountPoints = (manifest.app as { mountPoints: { name: string }[] }).mountPoints;
+    expect(mountPoints[0]).toEqual({ name: "data", path: "/data", readOnly: false });
+    expect(mountPoints).toHaveLength(4);
   });
 });
 
