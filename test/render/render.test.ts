@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { print } from "../../lib/nix/index.js";
 import { relativePath, renderACI, renderTree, writeTree } from "../../lib/render/index.js";
-import { attrPath, defineACI, nix, param, SpecError, when, type ACISpec, type PackageRef } from "../../lib/spec/index.js";
+import { attrPath, defineACI, nix, param, SpecError, when, type ACISpec } from "../../lib/spec/index.js";
 import { call, id, sel } from "../../lib/nix/index.js";
 import { tempDir } from "./support.js";
 
@@ -34,7 +34,7 @@ describe("renderACI", () => {
         name: "example.org/refs",
         params: { small: true },
         packages: [
-          when<PackageRef>(param("small"), busybox.override({ enableMinimal: true }), staticBusybox),
+          when(param("small"), busybox.override({ enableMinimal: true }), staticBusybox),
           hello.override({ a: 1 }).override({ b: [busybox] }),
           nix(call(sel(id("builtins"), "getAttr"), "hello", id("pkgs"))),
         ],
