@@ -63,25 +63,14 @@ export function isRfc3339(s: string): boolean {
 }
 
 /**
- * An http(s) URL: Go's url.Parse must succeed and the scheme (any case) be http or https.
- * We accept the subset: no control characters, no spaces, valid %-escapes, digits-only port.
+ * An absolute http(s) URL with a host: scheme http or https (any case), a host name or [IPv6]
+ * address, an optional numeric port, then printable ASCII without spaces, and only valid
+ * %-escapes. Go's url.Parse (what actool runs) takes much more (spaces, no host, `http:x`):
+ * deliberately stricter, and everything accepted here Go accepts too.
  */
 export function isHttpUrl(s: string): boolean {
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(s);
-  if (!m || m[1] === undefined || m[2] === undefined) return false;
-  const scheme = m[1].toLowerCase();
-  if (scheme !== "http" && scheme !== "https") return false;
-  const rest = m[2];
-  if (/[\u0000-\u0020\u007f]/.test(rest)) return false;
-  if (/%(?![0-9A-Fa-f]{2})/.test(rest)) return false;
-  if (rest.startsWith("//")) {
-    const authority = rest.slice(2).split(/[/?#]/, 1)[0] ?? "";
-    const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
-    const port = /^(?:\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort)?.[1];
-    if (port !== undefined && !/^\d*$/.test(port)) return false;
-    if (/[^A-Za-z0-9\-._~!$&'()*+,;=:[\]%]/.test(hostPort)) return false;
-  }
-  return true;
+  const m = /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]*)?([/?#][\x21-\x7e]*)?$/i.exec(s);
+  return m !== null && !/%(?![0-9A-Fa-f]{2})/.test(s);
 }
 
 /** A resource quantity as the appc (Kubernetes) parser reads it: sign, digits, optional suffix. */
