@@ -73,6 +73,15 @@ export async function extractImage(imagePath: string, dir: string): Promise<Imag
   const directories: Metadata[] = [];
 
   const visit = async (entry: ReadEntry, checked: CheckedEntry): Promise<void> => {
+    try {
+      await unpackEntry(entry, checked);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = code === "EINVAL" && /chown/.test(String(error)) ? ` (uid ${entry.uid}/gid ${entry.gid} is not mapped in this user namespace)` : "";
+      throw new ImageError(imagePath, `cannot unpack '${checked.path}': ${(error as Error).message}${hint}`);
+    }
+  };
+  const unpackEntry = async (entry: ReadEntry, checked: CheckedEntry): Promise<void> => {
     const target = join(staging, checked.path);
     if (checked.kind === "directory") {
       // Owner-writable while filling; the recorded mode is applied at the end.
@@ -100,7 +109,11 @@ export async function extractImage(imagePath: string, dir: string): Promise<Imag
     await writeFile(join(staging, "manifest"), walked.manifestText, { mode: 0o644 });
     // Deepest first, so a parent's mtime is set after its children changed it.
     directories.sort((a, b) => b.path.length - a.path.length);
-    for (const meta of directories) await applyDirectory(meta);
+    for (const meta of directories) {
+      await applyDirectory(meta).catch((error: Error) => {
+        throw new ImageError(imagePath, `cannot set owner/mode of '${meta.path.slice(staging.length + 1)}': ${error.message}`);
+      });
+    }
     await chmod(staging, 0o755);
     await rename(staging, dir);
     return info;

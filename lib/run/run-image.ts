@@ -9,7 +9,7 @@ import { RunError } from "./errors.js";
 import { planRun, type RunPlan } from "./plan.js";
 import { checkPlatform } from "./platform.js";
 import { prepareRunRoot } from "./run-root.js";
-import { launch } from "./sandbox.js";
+import { isHostRoot, launch } from "./sandbox.js";
 import { checkImageSignature } from "./signature.js";
 import { findTool } from "./tools.js";
 import { trustDir } from "./trust-store.js";
@@ -34,7 +34,7 @@ async function makeEmptyVolumes(plan: RunPlan): Promise<void> {
 export async function runImage(options: RunOptions, environment: RunImageEnvironment = {}): Promise<number> {
   const warn = environment.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
   findTool("bwrap", "bubblewrap");
-  if (process.getuid?.() === 0) findTool("setpriv", "util-linux");
+  if (isHostRoot()) findTool("setpriv", "util-linux");
   if (!options.image.endsWith(".aci")) {
     throw new RunError(`'${options.image}': an image file name must end in .aci (as rkt requires)`);
   }

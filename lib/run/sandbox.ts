@@ -73,10 +73,23 @@ function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
   return 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
 }
 
+/**
+ * Root of the initial user namespace (full uid map): only then can we write arbitrary id maps.
+ * Root inside some container's user namespace takes the unprivileged path.
+ */
+export function isHostRoot(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    return readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/).join(" ") === "0 0 4294967295";
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the planned sandbox; resolves to the app's exit code (128+N when killed by signal N). */
 export async function launch(plan: RunPlan, options: LaunchOptions): Promise<number> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
-  const asRoot = process.getuid?.() === 0;
+  const asRoot = isHostRoot();
   const { file, args } = commandLine(plan, asRoot, warn);
 
   // Interactive: the app shares our terminal and process group (a shell can take the foreground).
@@ -136,7 +149,7 @@ export async function launch(plan: RunPlan, options: LaunchOptions): Promise<num
     }
     if (started.sandboxPid === undefined) {
       throw new RunError(
-        `bubblewrap could not create the sandbox (exit ${exitCode(code, signal)}; its message is above). ` +
+        `the sandbox could not be created (exit ${exitCode(code, signal)}; bubblewrap's message is above). ` +
           `Is this process allowed to create user namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,
       );
     }

@@ -14,6 +14,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.stderr.write(`nix2aci run: ${error.message}\n`);
       return 1;
     }
+    // Anything else (a host file system error, say) is still reported as one line, not a trace.
+    if (error instanceof Error && process.env["NIX2ACI_DEBUG"] === undefined) {
+      process.stderr.write(`nix2aci run: ${error.message} (set NIX2ACI_DEBUG=1 for details)\n`);
+      return 1;
+    }
     throw error;
   }
 }
