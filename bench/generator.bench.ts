@@ -94,7 +94,7 @@ export default async function generatorBench({ smoke }: BenchOptions): Promise<s
   return [
     `## nix2aci-gen: ${count} spec files → tree (cold process each run)`,
     "",
-    `\`node bin/nix2aci-gen.js --out-dir nix specs\` on ${count} generated spec files (each with params, \`when\`, a variant, ports, environment, an isolator): ${count * 2 + 1} output files. Median of ${runs} runs; peak RSS is the largest of the runs.`,
+    `\`node bin/nix2aci-gen.js --out-dir nix specs\` on ${count} generated spec files (each with params, \`when\`, a variant, ports, environment, an isolator): ${count + 1} output files (the thin variants are calls in default.nix). Median of ${runs} runs; peak RSS is the largest of the runs.`,
     "",
     "| scenario | median wall time | per spec | peak RSS |",
     "|---|---|---|---|",
