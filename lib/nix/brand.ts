@@ -1,18 +1,19 @@
 /**
- * Nodes made by the builders carry a hidden brand so that `fromJS` (and `attrs`, `list`) can tell
- * an embedded Nix expression from plain data that merely has a `kind` field.
+ * Nodes made by the builders are remembered (weakly) so that `fromJS` (and `attrs`, `list`) can
+ * tell an embedded Nix expression from plain data that merely has a `kind` field. A WeakSet keeps
+ * the nodes themselves plain, fast objects.
  */
 import type { Expr } from "./ast.js";
 
-const exprBrand: unique symbol = Symbol.for("nix2aci.nix.Expr");
+const built = new WeakSet<object>();
 
-/** Marks `node` as an Expr (non-enumerable, so it stays out of JSON and equality checks). */
+/** Marks `node` as made by a builder. */
 export function brand<T extends Expr>(node: T): T {
-  Object.defineProperty(node, exprBrand, { value: true, enumerable: false });
+  built.add(node);
   return node;
 }
 
 /** True for nodes made by this library's builders. */
 export function isExpr(value: unknown): value is Expr {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[exprBrand] === true;
+  return typeof value === "object" && value !== null && built.has(value);
 }

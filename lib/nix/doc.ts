@@ -52,28 +52,41 @@ export const line: Doc = { t: "line", flat: " " };
 export const softline: Doc = { t: "line", flat: "" };
 export const hardline: Doc = { t: "hard" };
 
-export function concat(...parts: Doc[]): Doc {
-  return { t: "concat", parts, hard: parts.some(hasHard) };
+/** Parts one after another. Takes an array: spreading a huge list into arguments overflows. */
+export function concatAll(parts: readonly Doc[]): Doc {
+  let hard = false;
+  for (const part of parts) if (hasHard(part)) hard = true;
+  return { t: "concat", parts, hard };
 }
-export function nest(...parts: Doc[]): Doc {
-  const doc = parts.length === 1 ? (parts[0] as Doc) : concat(...parts);
+export function concat(...parts: Doc[]): Doc {
+  return concatAll(parts);
+}
+/** Indents the lines that start inside `doc` by two more columns. */
+export function nest(doc: Doc): Doc {
   return { t: "nest", doc, hard: hasHard(doc) };
 }
+/** One line if it fits (and holds no hard line break), else broken. */
 export function group(...parts: Doc[]): Doc {
-  const doc = parts.length === 1 ? (parts[0] as Doc) : concat(...parts);
+  const doc = parts.length === 1 ? (parts[0] as Doc) : concatAll(parts);
   return { t: "group", doc, hard: hasHard(doc) };
+}
+/** `line, a, line, b, ...`: the body of a bracketed block. */
+export function linesBefore(docs: readonly Doc[]): Doc {
+  const parts: Doc[] = [];
+  for (const doc of docs) parts.push(line, doc);
+  return concatAll(parts);
 }
 /** `broken` when the enclosing group breaks, else `flat` (e.g. trailing commas). */
 export function ifBreak(broken: string, flat = ""): Doc {
   return { t: "ifBreak", broken, flat };
 }
-export function join(separator: Doc, docs: readonly Doc[]): Doc[] {
-  const out: Doc[] = [];
+export function join(separator: Doc, docs: readonly Doc[]): Doc {
+  const parts: Doc[] = [];
   docs.forEach((doc, i) => {
-    if (i > 0) out.push(separator);
-    out.push(doc);
+    if (i > 0) parts.push(separator);
+    parts.push(doc);
   });
-  return out;
+  return concatAll(parts);
 }
 
 /** A pending piece of work: a doc at an indentation, flat or broken; `i` walks a concat. */

@@ -4,7 +4,7 @@
  * when they fit the width and hold nothing multi-line).
  */
 import type { AttrKey, Binding, Expr, SetPattern, StringExpr } from "./ast.js";
-import { concat, type Doc, group, hardline, ifBreak, join, line, nest, render, softline } from "./doc.js";
+import { concat, concatAll, type Doc, group, hardline, ifBreak, join, line, linesBefore, nest, render, softline } from "./doc.js";
 import { NixPrintError, quoteForMessage } from "./errors.js";
 import {
   checkFloat,
@@ -47,7 +47,7 @@ function parens(doc: Doc, expr: Expr): Doc {
   // Brackets hug what cannot break (`(-1)`) or breaks on its own (`(x: {`); the rest may
   // move inside onto its own lines.
   const hugs = isAbsorbable(expr) || isUnbreakable(expr);
-  return hugs ? concat("(", doc, ")") : group("(", nest(softline, doc), softline, ")");
+  return hugs ? concat("(", doc, ")") : group("(", nest(concat(softline, doc)), softline, ")");
 }
 
 /** Leaves, negated leaves, `a.b.c`, simple strings: nothing inside them can break across lines. */
@@ -187,7 +187,7 @@ function attrKey(key: AttrKey): Doc {
 
 function attrPath(path: readonly AttrKey[]): Doc {
   if (path.length === 0) throw new NixPrintError("an attribute path needs at least one name");
-  return concat(...join(".", path.map(attrKey)));
+  return join(".", path.map(attrKey));
 }
 
 function printString(expr: StringExpr): Doc {
@@ -196,17 +196,17 @@ function printString(expr: StringExpr): Doc {
     const docs: Doc[] = parts.map((part, i) =>
       typeof part === "string" ? escapeQuoted(part, i + 1 < parts.length) : concat("${", toDoc(part), "}"),
     );
-    return concat('"', ...docs, '"');
+    return concat('"', concatAll(docs), '"');
   }
   const lines = indentedLines(parts).map((items) =>
-    concat(...items.map((item) => (typeof item === "string" ? item : concat("${", toDoc(item), "}")))),
+    concatAll(items.map((item) => (typeof item === "string" ? item : concat("${", toDoc(item), "}")))),
   );
   if (lines.length === 1) return concat("''", lines[0] as Doc, "''");
   // Content lines go one level deeper than the opening line; Nix strips that common indentation.
   // The `''` + newline that opens the string is dropped by Nix's lexer.
   const lastIsEmpty = isEmptyLine(lines[lines.length - 1] as Doc);
   const body = lastIsEmpty ? lines.slice(0, -1) : lines;
-  const content = nest(...body.flatMap((l) => [hardline, l]));
+  const content = nest(concatAll(body.flatMap((l) => [hardline, l])));
   return lastIsEmpty ? concat("''", content, hardline, "''") : concat("''", content, "''");
 }
 
@@ -231,12 +231,12 @@ function printBinding(binding: Binding): Doc {
   if (binding.kind === "inherit") {
     if (binding.names.length === 0) throw new NixPrintError("inherit needs at least one name");
     const from = binding.from === undefined ? [] : [" (", toDoc(binding.from), ")"];
-    return group("inherit", ...from, nest(...binding.names.flatMap((name) => [line, attrKey(name)])), ";");
+    return group("inherit", concatAll(from), nest(linesBefore(binding.names.map(attrKey))), ";");
   }
   const value = toDoc(binding.value);
   // Moving what cannot break to the next line would not make it shorter.
   const sameLine = isAbsorbable(binding.value) || isUnbreakable(binding.value);
-  const rhs = sameLine ? concat(" ", value) : group(nest(line, value));
+  const rhs = sameLine ? concat(" ", value) : group(nest(concat(line, value)));
   return concat(attrPath(binding.path), " =", rhs, ";");
 }
 
@@ -244,18 +244,18 @@ function printAttrs(bindings: readonly Binding[], rec: boolean): Doc {
   checkDuplicates(bindings);
   const open = rec ? "rec {" : "{";
   if (bindings.length === 0) return `${open} }`;
-  return group(open, nest(...bindings.flatMap((b) => [line, printBinding(b)])), line, "}");
+  return group(open, nest(linesBefore(bindings.map(printBinding))), line, "}");
 }
 
 function printList(items: readonly Expr[]): Doc {
   if (items.length === 0) return "[ ]";
-  return group("[", nest(...items.flatMap((item) => [line, operand(item, argumentPrec)])), line, "]");
+  return group("[", nest(linesBefore(items.map((item) => operand(item, argumentPrec)))), line, "]");
 }
 
 function printLet(bindings: readonly Binding[], body: Expr): Doc {
   checkDuplicates(bindings);
-  const defs = bindings.length === 0 ? [] : [nest(...bindings.flatMap((b) => [line, printBinding(b)]))];
-  return group("let", ...defs, line, "in", line, toDoc(body));
+  const defs = bindings.length === 0 ? "" : nest(linesBefore(bindings.map(printBinding)));
+  return group("let", defs, line, "in", line, toDoc(body));
 }
 
 function printPattern(pattern: SetPattern): Doc {
@@ -272,7 +272,7 @@ function printPattern(pattern: SetPattern): Doc {
   else {
     // Commas between formals; a trailing comma only when broken, and never after `...`.
     const items = formals.flatMap((f, i) => [line, f, i < formals.length - 1 ? "," : pattern.ellipsis ? "" : ifBreak(",")]);
-    doc = group("{", nest(...items), line, "}");
+    doc = group("{", nest(concatAll(items)), line, "}");
   }
   if (pattern.bind === undefined) return doc;
   checkIdentifier(pattern.bind, "pattern @-name");
@@ -294,31 +294,33 @@ function printLambda(param: string | SetPattern, body: Expr): Doc {
 function printCall(fn: Expr, args: readonly Expr[]): Doc {
   if (args.length === 0) throw new NixPrintError("a function call needs at least one argument");
   // `(f a) b` is `f a b`: gather the arguments of nested calls.
-  const all = [...args];
+  const groups: (readonly Expr[])[] = [args];
   let head = fn;
   while (head.kind === "call") {
-    all.unshift(...head.args);
+    groups.push(head.args);
     head = head.fn;
   }
+  const all = groups.reverse().flat();
   const headDoc = operand(head, Prec.app);
   const argDocs = all.map((arg) => operand(arg, argumentPrec));
   const last = all[all.length - 1] as Expr;
   if (isAbsorbable(last)) {
-    const leading = argDocs.slice(0, -1).flatMap((d) => [line, d]);
-    return concat(group(headDoc, nest(...leading)), " ", argDocs[argDocs.length - 1] as Doc);
+    const leading = linesBefore(argDocs.slice(0, -1));
+    return concat(group(headDoc, nest(leading)), " ", argDocs[argDocs.length - 1] as Doc);
   }
-  return group(headDoc, nest(...argDocs.flatMap((d) => [line, d])));
+  return group(headDoc, nest(linesBefore(argDocs)));
 }
 
 function printSelect(target: Expr, path: readonly AttrKey[], fallback: Expr | undefined): Printed {
   // `(a.b).c` is `a.b.c`, but not with a fallback: `(a.b).c or d` fails when `a.b` is missing,
   // `a.b.c or d` does not. A number or path literal before `.` would swallow it: parenthesise.
-  const keys = [...path];
+  const pieces: (readonly AttrKey[])[] = [path];
   let base = target;
   while (fallback === undefined && base.kind === "select" && base.or === undefined) {
-    keys.unshift(...base.path);
+    pieces.push(base.path);
     base = base.target;
   }
+  const keys = pieces.reverse().flat();
   const literal = base.kind === "int" || base.kind === "float" || base.kind === "path";
   // With a fallback, a selection target that is itself a selection keeps its parentheses.
   const needsParens = literal || (fallback !== undefined && base.kind === "select");
@@ -329,8 +331,8 @@ function printSelect(target: Expr, path: readonly AttrKey[], fallback: Expr | un
 }
 
 function printIf(cond: Expr, then: Expr, otherwise: Expr): Doc {
-  const elseDoc = otherwise.kind === "if" ? concat(" ", toDoc(otherwise)) : nest(line, toDoc(otherwise));
-  return group("if ", toDoc(cond), " then", nest(line, toDoc(then)), line, "else", elseDoc);
+  const elseDoc = otherwise.kind === "if" ? concat(" ", toDoc(otherwise)) : nest(concat(line, toDoc(otherwise)));
+  return group("if ", toDoc(cond), " then", nest(concat(line, toDoc(then))), line, "else", elseDoc);
 }
 
 function printScoped(keyword: "with" | "assert", head: Expr, body: Expr): Doc {
@@ -348,15 +350,14 @@ function printBinary(expr: Expr & { kind: "binary" }): Printed {
   const ops: string[] = [];
   if (assoc === "left") {
     let node: Expr = expr;
-    const rights: Expr[] = [];
-    const leftOps: string[] = [];
     while (node.kind === "binary" && binaryInfo[node.op]?.prec === prec) {
-      rights.unshift(node.right);
-      leftOps.unshift(node.op);
+      operands.push(node.right);
+      ops.push(node.op);
       node = node.left;
     }
-    operands.push(node, ...rights);
-    ops.push(...leftOps);
+    operands.push(node);
+    operands.reverse();
+    ops.reverse();
   } else if (assoc === "right") {
     let node: Expr = expr;
     while (node.kind === "binary" && binaryInfo[node.op]?.prec === prec) {
@@ -378,5 +379,5 @@ function printBinary(expr: Expr & { kind: "binary" }): Printed {
     return operand(e, min);
   });
   const rest = ops.flatMap((o, i) => [line, o, " ", docs[i + 1] as Doc]);
-  return { doc: group(docs[0] as Doc, ...rest), prec };
+  return { doc: group(docs[0] as Doc, concatAll(rest)), prec };
 }

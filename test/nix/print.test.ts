@@ -222,6 +222,16 @@ describe("layout", () => {
     expect(print(letIn({ v: long }, id("v")))).toBe(`let\n  v = "${"z".repeat(90)}";\nin\nv`);
   });
 
+  it("prints very long lists, sets, strings and operator chains (no argument spreading limits)", () => {
+    const n = 200_000;
+    const big = fromJS({ items: Array.from({ length: n }, (_, i) => i), text: "line\n".repeat(n) });
+    const text = print(big);
+    expect(text.split("\n").length).toBeGreaterThan(2 * n);
+    let chain: Expr = id("x0");
+    for (let i = 1; i < n; i++) chain = op(chain, "+", id(`x${i}`));
+    expect(print(chain, { width: 40 }).split("\n")).toHaveLength(n);
+  });
+
   it("printFile ends with one newline; the same tree always gives the same bytes", () => {
     const tree = fromJS({ b: [1, { c: "d" }], a: true, n: null });
     expect(printFile(tree)).toBe(`${print(tree)}\n`);
