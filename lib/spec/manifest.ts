@@ -7,6 +7,7 @@ import {
   ENV_NAME,
   MSG,
   SINGLE_ISOLATORS,
+  STANDARD_ISOLATORS,
   VALID_OS_ARCH,
   hasNul,
   isAcIdentifier,
@@ -253,8 +254,6 @@ function isolatorValue(p: Problems, name: string, value: unknown, path: Path): v
       else p.add(path, "isolator-value", "must be an object of strings", value);
       return;
     }
-    default:
-      p.add(path, "isolator-name", "is not a standard appc 0.8.11 isolator (actool rejects unknown isolators)", name);
   }
 }
 
@@ -265,7 +264,9 @@ function isolators(p: Problems, list: readonly unknown[] | undefined, path: Path
     const name = r.string("name", true);
     if (name === undefined) continue;
     acIdentifier(p, name, r.at("name"));
-    if (!Object.hasOwn(r.obj, "value")) p.add(r.at("value"), "required", "is required");
+    if (!STANDARD_ISOLATORS.includes(name)) {
+      p.add(r.at("name"), "isolator-name", "is not a standard appc 0.8.11 isolator (actool rejects unknown isolators)", name);
+    } else if (!Object.hasOwn(r.obj, "value")) p.add(r.at("value"), "required", "is required");
     else isolatorValue(p, name, r.obj["value"], r.at("value"));
     if (SINGLE_ISOLATORS.has(name) && seen.has(name)) p.add(r.at("name"), "isolator-once", `may appear only once (also [${seen.get(name) ?? 0}])`, name);
     for (const [a, b] of CONFLICTING_ISOLATORS) {

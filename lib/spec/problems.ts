@@ -26,7 +26,7 @@ export function formatPath(path: readonly PathSegment[]): string {
     else if (IDENT.test(seg)) out += out === "" ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
   }
-  return out === "" ? "(spec)" : out;
+  return out === "" ? "(top level)" : out;
 }
 
 /** A short, exact rendering of a value for messages (strings JSON-quoted, so NUL shows as \u0000). */

@@ -327,7 +327,7 @@ describe("all at once", () => {
     `);
   });
   it("a non-object spec", () => {
-    expect(formatProblems(validateSpec("busybox"))).toMatchInlineSnapshot(`"(spec): must be an object, got "busybox""`);
+    expect(formatProblems(validateSpec("busybox"))).toMatchInlineSnapshot(`"(top level): must be an object, got "busybox""`);
   });
   it("SpecError carries the problems and the file", () => {
     let error: unknown;
