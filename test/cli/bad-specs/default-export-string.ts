@@ -1,5 +1,5 @@
 // @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
-// expect: (spec):
+// expect: (top level): must be an object
 import { defineACI, param, pkgs, when } from "nix2aci";
 
 export default defineACI("busybox");
