@@ -79,6 +79,19 @@ describe("one spec to stdout", () => {
     expect(fromRoot.stdout).not.toContain(repoRoot);
   });
 
+  it("--check without nix-instantiate on PATH says so and exits 2, printing nothing", async () => {
+    const saved = process.env["PATH"];
+    process.env["PATH"] = tempDir("cli-no-nix");
+    try {
+      const run = await runGen(["--check", busybox]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain("--check needs nix-instantiate, which is not on PATH");
+    } finally {
+      process.env["PATH"] = saved;
+    }
+  });
+
   it("--check parses the output with nix-instantiate first", async () => {
     const run = await runGen(["--check", busybox]);
     expect(run.code).toBe(0);
