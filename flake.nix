@@ -3,12 +3,55 @@
 
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
 
+  # Offline machines without nixpkgs: scripts/host-nixpkgs-flake.sh DIR makes a stand-in, used as
+  # `nix flake check --override-input nixpkgs path:DIR`.
   outputs = { self, nixpkgs }:
     let
       systems = [ "x86_64-linux" "aarch64-linux" ];
       forAllSystems = f: builtins.listToAttrs (map (system: { name = system; value = f system; }) systems);
+
+      mkACIFor = pkgs: (import ./nix { inherit pkgs; }).mkACI;
+
+      # The example images (examples/generated, written by nix2aci-gen from examples/pkgs).
+      examplesFor = system:
+        let pkgs = nixpkgs.legacyPackages.${system};
+        in import ./examples/generated { inherit pkgs; mkACI = mkACIFor pkgs; };
+
+      # A derivation that validates one built image (scripts/validate-aci.sh: tar layout, manifest
+      # shape, manifest = passthru.manifest, thin mounts, exec[0] inside the image) with tools
+      # nixpkgs has: actool is not packaged there.
+      validate = pkgs: attr: image:
+        pkgs.runCommand "validate-${attr}"
+          {
+            nativeBuildInputs = [ pkgs.coreutils pkgs.gnutar pkgs.gzip pkgs.bzip2 pkgs.xz pkgs.jq ];
+            expectedManifest = builtins.toJSON image.manifest;
+            passAsFile = [ "expectedManifest" ];
+            inherit image;
+            imageFileName = image.imageFileName;
+          } ''
+          mounts="$image/''${imageFileName%.aci}.mounts"
+          [ -e "$mounts" ] || mounts=
+          source ${./scripts/validate-aci.sh} "$image/$imageFileName" "$expectedManifestPath" $mounts
+          touch "$out"
+        '';
     in
     {
-      lib.mkACI = pkgs: (import ./nix { inherit pkgs; }).mkACI;
+      # `nix2aci.lib.mkACI pkgs { name = …; packages = …; exec = …; }` (docs/mkaci-arguments.md).
+      lib.mkACI = mkACIFor;
+
+      # `pkgs.mkACI` for package sets that apply this overlay.
+      overlays.default = final: prev: { mkACI = mkACIFor final; };
+
+      packages = forAllSystems examplesFor;
+
+      checks = forAllSystems (system:
+        let pkgs = nixpkgs.legacyPackages.${system};
+        in builtins.mapAttrs (attr: image: validate pkgs attr image) (examplesFor system));
+
+      # `nix flake init -t nix2aci`: the `nix2aci-gen init` project with its nix/ already generated.
+      templates.default = {
+        path = ./templates/flake;
+        description = "App Container Images from typed TypeScript specs (nix2aci-gen init, generated)";
+      };
     };
 }

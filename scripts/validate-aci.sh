@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Validates a built ACI with tools both nixpkgs and nix/host-pkgs.nix offer (bash, coreutils,
+# GNU tar with gzip/bzip2/xz, jq): actool is not a nixpkgs package, so the flake's checks run this
+# instead. It checks what appc 0.8.11 asks of an image and what nix2aci promises on top:
+#   - tar layout: `manifest` is the first member and appears once; every other member is `rootfs`
+#     or under `rootfs/`; no `..` component; every member owned by 0/0 (nix2aci's reproducible tar);
+#   - manifest: acKind "ImageManifest", a semver acVersion, an AC identifier name, unique label
+#     names with the appc os/arch pairs, a non-empty exec whose first element is absolute and
+#     resolves (symlinks followed inside the image) to an executable file;
+#   - it equals EXPECTED (the derivation's passthru.manifest, as JSON), apart from the store
+#     mountPoints of a thin image, which must match MOUNTS (the `.mounts` file) one for one and
+#     each have an empty folder in the image.
+# Usage: validate-aci.sh IMAGE.aci EXPECTED.json [MOUNTS]   (exit 1 and a message on failure)
+# The flake's checks `source` it with these arguments: it must not rely on being executed.
+set -euo pipefail
+
+image=$1
+expected=$2
+mounts=${3:-}
+
+fail() {
+  echo "validate-aci: $image: $*" >&2
+  exit 1
+}
+
+[ -f "$image" ] || fail "no such file"
+[ -f "$expected" ] || fail "no expected manifest file '$expected'"
+
+# --- tar layout ---------------------------------------------------------------------------------
+# GNU tar reads gzip/bzip2/xz archives itself (it recognises them by their first bytes).
+members=$(tar -tf "$image") || fail "not a (compressed) tar archive"
+first=${members%%$'\n'*}
+[ "$first" = manifest ] || fail "the first member is '$first', not 'manifest'"
+manifests=0
+while IFS= read -r member; do
+  case $member in
+    manifest) manifests=$((manifests + 1)) ;;
+    rootfs | rootfs/*) ;;
+    *) fail "member '$member' is neither 'manifest' nor under 'rootfs/'" ;;
+  esac
+  case /$member/ in
+    */../*) fail "member '$member' has a '..' component" ;;
+  esac
+done <<<"$members"
+[ "$manifests" -eq 1 ] || fail "'manifest' appears $manifests times"
+owners=$(tar --numeric-owner -tvf "$image" | while read -r _mode owner _rest; do echo "$owner"; done | sort -u)
+[ "$owners" = 0/0 ] || fail "members are not all owned by 0/0 (found: $(echo $owners))"
+
+# --- manifest shape -----------------------------------------------------------------------------
+manifest=$(tar -xOf "$image" manifest)
+jq -e 'type == "object"' >/dev/null 2>&1 <<<"$manifest" || fail "the manifest is not a JSON object"
+shape_error=$(jq -r '
+  def linux_arches: ["amd64", "i386", "aarch64", "aarch64_be", "armv6l", "armv7l", "armv7b", "ppc64", "ppc64le", "s390x"];
+  def label_values($n): [.labels[]? | select(.name == $n) | .value];
+  if .acKind != "ImageManifest" then "acKind is \(.acKind | tojson), not \"ImageManifest\""
+  elif (.acVersion | type) != "string" or (.acVersion | test("^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$") | not) then "acVersion \(.acVersion | tojson) is not a semantic version"
+  elif (.name | type) != "string" or (.name | test("^[a-z0-9]+([-._~/][a-z0-9]+)*$") | not) then "name \(.name | tojson) is not an AC identifier"
+  elif (.labels | type) != "array" then "labels is not a list"
+  elif ([.labels[].name] | length) != ([.labels[].name] | unique | length) then "label names repeat"
+  elif (label_values("os") | length) != 1 or (label_values("arch") | length) != 1 then "labels need exactly one os and one arch"
+  elif label_values("os")[0] == "linux" and (label_values("arch")[0] | IN(linux_arches[]) | not) then "arch \(label_values("arch")[0] | tojson) is not an appc linux arch"
+  elif (.app.exec | type) != "array" or (.app.exec | length) == 0 then "app.exec is not a non-empty list"
+  elif (.app.exec | all(type == "string") | not) then "app.exec has a non-string element"
+  elif (.app.exec[0] | startswith("/") | not) then "app.exec[0] \(.app.exec[0] | tojson) is not an absolute path"
+  else "" end' <<<"$manifest")
+[ -z "$shape_error" ] || fail "manifest: $shape_error"
+
+# --- thin images: store mountPoints = .mounts lines -----------------------------------------------
+store_mounts='[]'
+if [ -n "$mounts" ]; then
+  while IFS= read -r line; do
+    [[ $line =~ ^--volume\ ([a-z0-9-]+),kind=host,source=(/nix/store/[^,]+),readOnly=true$ ]] ||
+      fail "$mounts: malformed line '$line'"
+    name=${BASH_REMATCH[1]} source=${BASH_REMATCH[2]}
+    store_mounts=$(jq -c --arg name "$name" --arg path "$source" '. + [{name: $name, path: $path, readOnly: true}]' <<<"$store_mounts")
+    grep -qxF "rootfs$source/" <<<"$members" || fail "no empty folder rootfs$source/ for mount '$name'"
+    if grep -q "^rootfs$source/." <<<"$members"; then fail "the folder of mount '$name' is not empty"; fi
+  done <"$mounts"
+  [ "$store_mounts" != '[]' ] || fail "$mounts lists no volume"
+fi
+# Every store mount is in the manifest as written in MOUNTS; without them the manifest is EXPECTED.
+comparison=$(jq -n -r --argjson image "$manifest" --argjson mounts "$store_mounts" --slurpfile expected "$expected" '
+  ($image.app.mountPoints // []) as $all
+  | if ($mounts - $all) != [] then "mount \(($mounts - $all)[0] | tojson) is missing from app.mountPoints"
+    else ($image | .app.mountPoints = ($all - $mounts) | if .app.mountPoints == [] then del(.app.mountPoints) else . end) as $rest
+    | if $rest == $expected[0] then "" else "the manifest differs from the expected one:\n\($rest | tojson)\n\($expected[0] | tojson)" end
+    end')
+[ -z "$comparison" ] || fail "$comparison"
+
+# --- exec[0] resolves to an executable file inside the image ----------------------------------------
+root=$(mktemp -d)
+tar -xf "$image" -C "$root" --no-same-owner rootfs
+if [ -n "$mounts" ]; then
+  # A thin image's store paths come from the host at run time: put them where rkt would mount them.
+  jq -r '.[].path' <<<"$store_mounts" | while IFS= read -r source; do cp -R "$source/." "$root/rootfs$source/"; done
+fi
+
+# Resolves an absolute path inside a root folder, one component at a time, as the kernel would
+# after chroot: absolute symlink targets restart at the root, `..` never leaves it.
+resolve_in_root() {
+  local root=$1 rest=${2#/} done="" component link hops=0
+  while [ -n "$rest" ]; do
+    component=${rest%%/*}
+    if [ "$component" = "$rest" ]; then rest=""; else rest=${rest#*/}; fi
+    case $component in
+      "" | .) continue ;;
+      ..) done=${done%/*}; continue ;;
+    esac
+    if [ -L "$root$done/$component" ]; then
+      hops=$((hops + 1))
+      [ "$hops" -le 40 ] || return 1
+      link=$(readlink "$root$done/$component")
+      case $link in
+        /*) done=""; rest=${link#/}${rest:+/$rest} ;;
+        *) rest=$link${rest:+/$rest} ;;
+      esac
+    else
+      done=$done/$component
+    fi
+  done
+  printf '%s\n' "$root$done"
+}
+
+exec0=$(jq -r '.app.exec[0]' <<<"$manifest")
+target=$(resolve_in_root "$root/rootfs" "$exec0") || fail "app.exec[0] '$exec0': too many symlinks"
+[ -f "$target" ] && [ -x "$target" ] || fail "app.exec[0] '$exec0' is not an executable file inside the image"
+chmod -R u+w "$root" && rm -rf "$root"
+echo "validate-aci: $image: ok ($(wc -l <<<"$members") members, name $(jq -r .name <<<"$manifest"))"
