@@ -230,6 +230,20 @@ export function checkSpecRules(p: Problems, spec: unknown): void {
       p.add(["ports", i, "count"], "port-range", `port + count - 1 must be <= 65535 (port is ${start})`, count);
     }
   });
+  asList(field(spec, "eventHandlers")).forEach((handler, i) => {
+    const first = asList(field(handler, "exec"))[0];
+    if (typeof first === "string" && !first.startsWith("/")) p.add(["eventHandlers", i, "exec", 0], "absolute-path", MSG.absolutePath, first);
+  });
+  asList(field(spec, "mountPoints")).forEach((mount, i) => {
+    const name = field(mount, "name");
+    const path = field(mount, "path");
+    if (typeof name === "string" && name.startsWith("nix-store-")) {
+      p.add(["mountPoints", i, "name"], "reserved-mount", 'names starting with "nix-store-" are reserved for the store mounts of thin images', name);
+    }
+    if (typeof path === "string" && (normalisePath(path) === "/nix/store" || normalisePath(path).startsWith("/nix/store/"))) {
+      p.add(["mountPoints", i, "path"], "reserved-mount", "/nix/store holds the image's own store paths", path);
+    }
+  });
   unique(p, field(spec, "mountPoints"), ["mountPoints"], "name", "mountPoints");
   unique(p, field(spec, "mountPoints"), ["mountPoints"], "path", "mountPoints", normalisePath);
   unique(p, field(spec, "eventHandlers"), ["eventHandlers"], "name", "eventHandlers");

@@ -188,6 +188,15 @@ describe("the app", () => {
       busybox.ts: mountPoints[2].path: must be an absolute path (start with /), got "rel""
     `);
   });
+  it("mountPoints: the store and its mount names are reserved", () => {
+    expect(check({ mountPoints: [{ name: "nix-store-abc-x", path: "/nix/store/" }] })).toMatchInlineSnapshot(`
+      "busybox.ts: mountPoints[0].name: names starting with "nix-store-" are reserved for the store mounts of thin images, got "nix-store-abc-x"
+      busybox.ts: mountPoints[0].path: /nix/store holds the image's own store paths, got "/nix/store/""
+    `);
+  });
+  it("eventHandlers: exec[0] is absolute", () => {
+    expect(check({ eventHandlers: [{ name: "post-stop", exec: ["true"] }] })).toMatchInlineSnapshot(`"busybox.ts: eventHandlers[0].exec[0]: must be an absolute path (start with /), got "true""`);
+  });
   it("environment names", () => {
     expect(check({ environment: { "1ABC": "x", "A B": "y", ok_1: "z" } })).toMatchInlineSnapshot(`
       "busybox.ts: environment["1ABC"]: name must be an environment variable name (^[A-Za-z_][A-Za-z_0-9.-]*$), got "1ABC"
