@@ -89,39 +89,49 @@ export function join(separator: Doc, docs: readonly Doc[]): Doc {
   return concatAll(parts);
 }
 
-/** A pending piece of work: a doc at an indentation, flat or broken; `i` walks a concat. */
-interface Cmd {
-  readonly indent: number;
-  readonly flat: boolean;
-  readonly doc: Doc;
-  i?: number;
-}
+/*
+ * The layout loop keeps its work on two parallel stacks (docs, and indent * 2 + flat bit) rather
+ * than one object per step: printing large trees is then mostly free of garbage.
+ */
 
-/** Whether `next` (flat) and what follows it up to the next line break fit in `room` columns. */
-function fits(next: Cmd, rest: readonly Cmd[], room: number): boolean {
-  const todo: Cmd[] = [next];
-  let restIndex = rest.length - 1;
+/** Whether the doc on top of `docs`/`modes` (flat) and what follows it, up to the next line
+ * break, fits in `room` columns. `restTop` is the index below it where the rest begins. */
+function fits(first: Doc, firstIndent: number, docs: readonly Doc[], modes: readonly number[], restTop: number, room: number): boolean {
+  const todo: Doc[] = [first];
+  const todoModes: number[] = [firstIndent * 2 + 1];
+  let restIndex = restTop;
   while (room >= 0) {
-    const cmd = todo.pop() ?? (restIndex >= 0 ? { ...(rest[restIndex--] as Cmd) } : undefined);
-    if (cmd === undefined) return true;
-    const { doc, flat, indent } = cmd;
+    let doc: Doc;
+    let mode: number;
+    if (todo.length > 0) {
+      doc = todo.pop() as Doc;
+      mode = todoModes.pop() as number;
+    } else if (restIndex >= 0) {
+      doc = docs[restIndex] as Doc;
+      mode = modes[restIndex] as number;
+      restIndex--;
+    } else {
+      return true;
+    }
     if (typeof doc === "string") {
       room -= doc.length;
       continue;
     }
+    const flat = (mode & 1) === 1;
     switch (doc.t) {
-      case "concat": {
-        const i = cmd.i ?? 0;
-        if (i < doc.parts.length) {
-          todo.push({ indent, flat, doc, i: i + 1 }, { indent, flat, doc: doc.parts[i] as Doc });
+      case "concat":
+        for (let i = doc.parts.length - 1; i >= 0; i--) {
+          todo.push(doc.parts[i] as Doc);
+          todoModes.push(mode);
         }
         break;
-      }
       case "nest":
-        todo.push({ indent: indent + 2, flat, doc: doc.doc });
+        todo.push(doc.doc);
+        todoModes.push(mode + 4);
         break;
       case "group":
-        todo.push({ indent, flat: flat && !doc.hard, doc: doc.doc });
+        todo.push(doc.doc);
+        todoModes.push(doc.hard ? mode & ~1 : mode);
         break;
       case "line":
         if (!flat) return true;
@@ -137,61 +147,77 @@ function fits(next: Cmd, rest: readonly Cmd[], room: number): boolean {
   return false;
 }
 
+const spaces: string[] = [];
+function indentation(width: number): string {
+  return (spaces[width] ??= " ".repeat(width));
+}
+
 /** Lays `doc` out within `width` columns. */
 export function render(doc: Doc, width: number): string {
-  const out: string[] = [];
+  let out = "";
   let column = 0;
   let pendingIndent = -1; // indentation owed to the current line, written before its first text
-  const stack: Cmd[] = [{ indent: 0, flat: false, doc }];
+  const docs: Doc[] = [doc];
+  const modes: number[] = [0]; // indent * 2 + (flat ? 1 : 0)
   const write = (text: string): void => {
     if (text.length === 0) return;
     if (pendingIndent >= 0) {
-      if (pendingIndent > 0) out.push(" ".repeat(pendingIndent));
+      out += indentation(pendingIndent);
       column = pendingIndent;
       pendingIndent = -1;
     }
-    out.push(text);
+    out += text;
     column += text.length;
   };
-  const newline = (indent: number): void => {
-    out.push("\n");
-    column = 0;
-    pendingIndent = indent;
-  };
-  for (let cmd = stack.pop(); cmd !== undefined; cmd = stack.pop()) {
-    const { doc, flat, indent } = cmd;
-    if (typeof doc === "string") {
-      write(doc);
+  while (docs.length > 0) {
+    const current = docs.pop() as Doc;
+    const mode = modes.pop() as number;
+    if (typeof current === "string") {
+      write(current);
       continue;
     }
-    switch (doc.t) {
+    const flat = (mode & 1) === 1;
+    switch (current.t) {
       case "concat":
-        for (let i = doc.parts.length - 1; i >= 0; i--) stack.push({ indent, flat, doc: doc.parts[i] as Doc });
+        for (let i = current.parts.length - 1; i >= 0; i--) {
+          docs.push(current.parts[i] as Doc);
+          modes.push(mode);
+        }
         break;
       case "nest":
-        stack.push({ indent: indent + 2, flat, doc: doc.doc });
+        docs.push(current.doc);
+        modes.push(mode + 4);
         break;
       case "group": {
-        if (flat) {
-          stack.push({ indent, flat: true, doc: doc.doc });
-          break;
+        if (!flat) {
+          const here = pendingIndent >= 0 ? pendingIndent : column;
+          const indent = mode >> 1;
+          const fitsFlat = !current.hard && fits(current.doc, indent, docs, modes, docs.length - 1, width - here);
+          docs.push(current.doc);
+          modes.push(fitsFlat ? mode | 1 : mode);
+        } else {
+          docs.push(current.doc);
+          modes.push(mode);
         }
-        const here = pendingIndent >= 0 ? pendingIndent : column;
-        const flatCmd: Cmd = { indent, flat: true, doc: doc.doc };
-        stack.push(!doc.hard && fits(flatCmd, stack, width - here) ? flatCmd : { indent, flat: false, doc: doc.doc });
         break;
       }
       case "line":
-        if (flat) write(doc.flat);
-        else newline(indent);
+        if (flat) write(current.flat);
+        else {
+          out += "\n";
+          column = 0;
+          pendingIndent = mode >> 1;
+        }
         break;
       case "hard":
-        newline(indent);
+        out += "\n";
+        column = 0;
+        pendingIndent = mode >> 1;
         break;
       case "ifBreak":
-        write(flat ? doc.flat : doc.broken);
+        write(flat ? current.flat : current.broken);
         break;
     }
   }
-  return out.join("");
+  return out;
 }
