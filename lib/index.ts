@@ -8,3 +8,8 @@ export * from "./spec/public.js";
 // lib/render: specs → Nix files, for build scripts (the nix2aci-gen CLI uses the same functions).
 export { renderACI, renderTree, writeTree } from "./render/index.js";
 export type { FileOrigin, RenderedTree, RenderTreeOptions, TreeSpec, WriteTreeReport } from "./render/index.js";
+// lib/image, lib/run: read, unpack, trust and run built images (`nix2aci inspect|run|trust`).
+export { readImage, extractImage, parseManifest, storePathMountPoints, ImageError } from "./image/index.js";
+export type { ImageInfo, ImageManifest, Compression as ImageCompression } from "./image/index.js";
+export { runImage, parseRunArgs, planRun, RunError, trustKeys, trustedKeysFor, checkImageSignature, cacheDir, trustDir } from "./run/index.js";
+export type { RunOptions, RunPlan, RunImageEnvironment, Volume, MountRequest, TrustScope, TrustedKey } from "./run/index.js";
