@@ -4,6 +4,8 @@
  * README section "Deliberately stricter than actool" says otherwise.
  */
 
+import { isGoQuantity } from "./go-parsers.js";
+
 export const AC_IDENTIFIER = /^[a-z0-9]+([-._~/][a-z0-9]+)*$/;
 export const AC_NAME = /^[a-z0-9]+([-][a-z0-9]+)*$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z_0-9.-]*$/;
@@ -73,12 +75,14 @@ export function isHttpUrl(s: string): boolean {
   return m !== null && !/%(?![0-9A-Fa-f]{2})/.test(s);
 }
 
-/** A resource quantity as the appc (Kubernetes) parser reads it: sign, digits, optional suffix. */
+/**
+ * A resource quantity in a spec: a finite number, or sign, digits and an optional suffix. A subset
+ * of what the appc (Kubernetes) parser takes (which also takes `-` or `1.`), checked by it too.
+ */
 export function isQuantity(value: unknown): boolean {
-  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "number") return Number.isFinite(value) && isGoQuantity(JSON.stringify(value));
   if (typeof value !== "string") return false;
-  const s = value.trim();
-  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.test(s);
+  return /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.test(value) && isGoQuantity(value);
 }
 
 /** Go encoding/json: an integer literal that fits (JS numbers reach us already parsed). */
