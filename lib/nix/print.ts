@@ -217,7 +217,7 @@ function isEmptyLine(doc: Doc): boolean {
 function checkDuplicates(bindings: readonly Binding[]): void {
   const seen = new Set<string>();
   const add = (path: readonly string[]): void => {
-    const key = JSON.stringify(path);
+    const key = path.join("\0"); // names cannot hold NUL (refused when printed)
     if (seen.has(key)) throw new NixPrintError(`attribute ${quoteForMessage(path.join("."))} is defined twice`);
     seen.add(key);
   };
@@ -254,6 +254,11 @@ function printList(items: readonly Expr[]): Doc {
 
 function printLet(bindings: readonly Binding[], body: Expr): Doc {
   checkDuplicates(bindings);
+  for (const binding of bindings) {
+    if (binding.kind === "binding" && binding.path.some((key) => typeof key !== "string")) {
+      throw new NixPrintError("a let binding cannot have a dynamic ${...} name (Nix refuses it)");
+    }
+  }
   const defs = bindings.length === 0 ? "" : nest(linesBefore(bindings.map(printBinding)));
   return group("let", defs, line, "in", line, toDoc(body));
 }

@@ -21,7 +21,13 @@ export function int(value: number | bigint): IntExpr {
     throw new NixPrintError(`int() needs an integer, got ${value}` + (Number.isFinite(value) ? " (use float())" : ""));
   }
   const big = typeof value === "number" ? BigInt(value) : value;
-  checkInt(big, "integer");
+  try {
+    checkInt(big, "integer");
+  } catch (error) {
+    // A huge JS number is usually meant as a float.
+    if (typeof value === "number" && error instanceof NixPrintError) throw new NixPrintError(`${error.message}; use float() for a float`);
+    throw error;
+  }
   return brand({ kind: "int", value: big });
 }
 
