@@ -1,5 +1,5 @@
 /** One spec → the AST and text of a callPackage-able Nix file calling nix2aci's mkACI. */
-import { attrs, bind, call, id, inherit, lambda, pattern, print, type Binding, type Expr, type PatternArgInput } from "../nix/index.js";
+import { attrs, bind, call, id, inherit, lambda, NixPrintError, pattern, print, type Binding, type Expr, type PatternArgInput } from "../nix/index.js";
 import { resolveVariant, toMkACIArgs, type ACISpec, type NixValue } from "../spec/index.js";
 import { commentText, frame } from "./frame.js";
 import { valueExpr } from "./refs.js";
@@ -28,7 +28,7 @@ export const fileArguments = ["pkgs", "mkACI", "thin"] as const;
  */
 export function specFileExpr(spec: ACISpec): Expr {
   const base = resolveVariant(spec);
-  const params: PatternArgInput[] = Object.entries(base.params ?? {}).map(([name, value]) => [name, valueExpr(value)]);
+  const params: PatternArgInput[] = Object.entries(base.params ?? {}).map(([name, value]) => [name, fieldExpr(`params.${name}`, value)]);
   const formals: PatternArgInput[] = ["pkgs", "mkACI", ...params, ["thin", base.thin ?? false]];
   return lambda(pattern(formals, { ellipsis: true }), call(id("mkACI"), attrs(mkACIBindings(base))));
 }
@@ -39,9 +39,19 @@ function mkACIBindings(spec: ACISpec): Binding[] {
   const bindings: Binding[] = [];
   for (const key of keys) {
     if (key === "thin") bindings.push(inherit("thin"));
-    else if (args[key] !== undefined) bindings.push(bind(key, valueExpr(args[key] as NixValue)));
+    else if (args[key] !== undefined) bindings.push(bind(key, fieldExpr(key, args[key] as NixValue)));
   }
   return bindings;
+}
+
+/** valueExpr of a spec field; a value Nix cannot hold is reported at its field path (`exec[1]: …`). */
+function fieldExpr(field: string, value: NixValue): Expr {
+  try {
+    return valueExpr(value);
+  } catch (error) {
+    if (!(error instanceof NixPrintError)) throw error;
+    throw new NixPrintError(error.message.startsWith("$") ? `${field}${error.message.slice(1)}` : `${field}: ${error.message}`);
+  }
 }
 
 /** Where a rendered file comes from, for its header line. */

@@ -15,6 +15,8 @@ export interface TreeSpec {
   readonly module?: string;
   /** The module default-exports a list: its specs go to `<module path>/<attribute>.nix`. */
   readonly inList?: boolean;
+  /** How error messages name the module (the CLI: its path from the working folder); default `module`. */
+  readonly label?: string;
 }
 
 export interface RenderTreeOptions {
@@ -56,11 +58,12 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
     owners.set(file, owner);
     tree.set(file, text);
   };
-  for (const { spec, module, inList } of specs) {
+  for (const { spec, module, inList, label } of specs) {
     const attr = specAttrName(spec.name);
     const stem = module === undefined ? attr : inList === true ? `${stripExtension(module)}/${attr}` : stripExtension(module);
-    const owner = module === undefined ? `spec ${spec.name}` : `${module} (${spec.name})`;
-    add(`${stem}.nix`, renderSpecFile(spec, module === undefined ? {} : { source: module }), owner);
+    const where = label ?? module;
+    const owner = where === undefined ? `spec ${spec.name}` : inList === true ? `${where} (${spec.name})` : where;
+    add(`${stem}.nix`, renderOrSay(owner, () => renderSpecFile(spec, module === undefined ? {} : { source: module })), owner);
     attributes.push({ name: attr, file: `${stem}.nix`, args: {} });
     for (const [variantName, variant] of Object.entries(spec.variants ?? {})) {
       if (isCallable(variant)) {
@@ -68,7 +71,7 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
       } else {
         const file = `${stem}.${variantName}.nix`;
         const origin = { ...(module === undefined ? {} : { source: module }), variant: variantName };
-        add(file, renderSpecFile(resolveVariant(spec, variantName), origin), `${owner} variant ${variantName}`);
+        add(file, renderOrSay(`${owner}: variants.${variantName}`, () => renderSpecFile(resolveVariant(spec, variantName), origin)), `${owner} variant ${variantName}`);
         attributes.push({ name: variantName, file, args: {} });
       }
     }
@@ -76,6 +79,15 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
   checkUniqueAttributes(attributes);
   tree.set("default.nix", frame("default.nix.hbs", { body: print(defaultFileExpr(attributes, options.nixDir ?? "node_modules/nix2aci/nix")) }));
   return tree;
+}
+
+/** Runs `render`, naming `owner` in any error (lib/nix refuses values Nix cannot hold). */
+function renderOrSay(owner: string, render: () => string): string {
+  try {
+    return render();
+  } catch (error) {
+    throw new Error(`${owner}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function isCallable(variant: ACIVariant): boolean {

@@ -57,14 +57,20 @@ export async function generate(command: Generate, io: CliIO): Promise<number> {
     if (only.specs.length !== 1) {
       throw new UsageError(`${display(only.file)} exports ${only.specs.length} specs: use --out-dir DIR to write one file each`);
     }
-    const text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute) });
+    let text: string;
+    try {
+      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute) });
+    } catch (error) {
+      io.stderr(`${display(only.file)}: ${(error as Error).message}\nnix2aci-gen: nothing written\n`);
+      return 1;
+    }
     if (command.check && !checkPasses(new Map([[path.basename(only.file.absolute, path.extname(only.file.absolute)) + ".nix", text]]), io)) return 1;
     io.stdout(text);
     return 0;
   }
 
   const outDir = path.resolve(io.cwd, command.outDir);
-  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList })));
+  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList, label: display(file) })));
   let tree: Map<string, string>;
   try {
     tree = renderTreeUnchecked(entries, { nixDir: nixDirFor(outDir, command.nixDir === undefined ? undefined : path.resolve(io.cwd, command.nixDir)) });
