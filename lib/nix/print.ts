@@ -255,7 +255,10 @@ function printList(items: readonly Expr[]): Doc {
 function printLet(bindings: readonly Binding[], body: Expr): Doc {
   checkDuplicates(bindings);
   for (const binding of bindings) {
-    if (binding.kind === "binding" && binding.path.some((key) => typeof key !== "string")) {
+    // A constant "name" is static; anything interpolated is dynamic.
+    const isStatic = (key: AttrKey): boolean =>
+      typeof key === "string" || (key.kind === "string" && key.parts.every((p) => typeof p === "string"));
+    if (binding.kind === "binding" && !binding.path.every(isStatic)) {
       throw new NixPrintError("a let binding cannot have a dynamic ${...} name (Nix refuses it)");
     }
   }

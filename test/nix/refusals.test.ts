@@ -82,6 +82,8 @@ describe("identifiers", () => {
 
   it("refuses dynamic names in let, which Nix does not allow", () => {
     expect(refusal(() => print(letIn([bind([id("x")], 1)], 2)))).toMatch(/let binding cannot have a dynamic/);
+    expect(refusal(() => print(letIn([bind([str(["a", id("x")])], 1)], 2)))).toMatch(/dynamic/);
+    expect(print(letIn([bind([str("a b")], 1)], 2))).toBe('let "a b" = 1; in 2');
   });
 });
 
