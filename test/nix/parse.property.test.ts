@@ -8,9 +8,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   assertIn,
+  type AttrKey,
   attrs,
   type BinaryOp,
+  type Binding,
   binaryOps,
+  bind,
   call,
   type Expr,
   float,
@@ -18,6 +21,8 @@ import {
   id,
   ifThenElse,
   indentedStr,
+  inherit,
+  inheritFrom,
   int,
   lambda,
   letIn,
@@ -28,6 +33,7 @@ import {
   path,
   pattern,
   print,
+  recAttrs,
   sel,
   selOr,
   str,
@@ -66,6 +72,9 @@ const treeArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
       fc.tuple(e, e).map(([c, body]) => assertIn(c, body)),
       fc.array(e, { maxLength: 3 }).map((items) => list(...items)),
       e.map((v) => attrs({ k: v })),
+      fc.tuple(e, e).map(([from, v]) => recAttrs([inherit("a"), inheritFrom(from, "x", "or"), bind(["k", "in", id("b")], v)])),
+      fc.tuple(e, e).map(([t, k]) => sel(t, "x", k)),
+      fc.tuple(e, e).map(([t, k]) => hasAttr(t, k, "y")),
       e.map((v) => str(["<", v, ">"])),
       e.map((v) => indentedStr(["line\n", v, "\n"])),
     ),
@@ -75,7 +84,11 @@ const treeArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => {
 /** Every compound in parentheses: an independent rendering that needs no precedence table. */
 function parenthesised(e: Expr): string {
   const p = parenthesised;
-  const key = (k: unknown): string => (typeof k === "string" ? JSON.stringify(k).replaceAll("$", "\\$") : "?");
+  const key = (k: AttrKey): string => (typeof k === "string" ? JSON.stringify(k).replaceAll("$", "\\$") : `\${${p(k)}}`);
+  const binding = (b: Binding): string =>
+    b.kind === "binding"
+      ? `${b.path.map(key).join(".")} = ${p(b.value)};`
+      : `inherit ${b.from ? `(${p(b.from)}) ` : ""}${b.names.map(key).join(" ")};`;
   switch (e.kind) {
     case "id":
       return e.name;
@@ -123,7 +136,7 @@ function parenthesised(e: Expr): string {
     case "if":
       return `(if ${p(e.cond)} then ${p(e.then)} else ${p(e.else)})`;
     case "let":
-      return `(let ${e.bindings.map((b) => (b.kind === "binding" ? `${b.path.map(key).join(".")} = ${p(b.value)};` : "")).join(" ")} in ${p(e.body)})`;
+      return `(let ${e.bindings.map(binding).join(" ")} in ${p(e.body)})`;
     case "with":
       return `(with ${p(e.scope)}; ${p(e.body)})`;
     case "assert":
@@ -131,7 +144,7 @@ function parenthesised(e: Expr): string {
     case "list":
       return `[ ${e.items.map(p).join(" ")} ]`;
     case "attrs":
-      return `{ ${e.bindings.map((b) => (b.kind === "binding" ? `${b.path.map(key).join(".")} = ${p(b.value)};` : "")).join(" ")} }`;
+      return `${e.rec ? "rec " : ""}{ ${e.bindings.map(binding).join(" ")} }`;
     default:
       throw new Error(`parenthesised: unexpected ${e.kind}`);
   }
