@@ -44,9 +44,14 @@
 
       packages = forAllSystems examplesFor;
 
+      # Every example, plus the template's image built with this flake's mkACI (as its users will).
       checks = forAllSystems (system:
-        let pkgs = nixpkgs.legacyPackages.${system};
-        in builtins.mapAttrs (attr: image: validate pkgs attr image) (examplesFor system));
+        let
+          pkgs = nixpkgs.legacyPackages.${system};
+          template = import ./templates/flake/nix { inherit pkgs; mkACI = mkACIFor pkgs; };
+        in
+        builtins.mapAttrs (attr: image: validate pkgs attr image) (examplesFor system)
+        // { templateHello = validate pkgs "templateHello" template.hello; });
 
       # `nix flake init -t nix2aci`: the `nix2aci-gen init` project with its nix/ already generated.
       templates.default = {

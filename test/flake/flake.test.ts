@@ -41,11 +41,11 @@ function exampleNames(): string[] {
 }
 
 describe("the nix2aci flake", () => {
-  it("nix flake check: every example builds and validates", async () => {
+  it("nix flake check: every example and the template's image build and validate", async () => {
     await nixFlakes(["flake", "check", `path:${source}`, ...overrideNixpkgs()]);
     // The checks were built, not only evaluated: their outputs are in the store (no rebuild).
-    const names = exampleNames();
-    expect(names.length).toBeGreaterThan(0);
+    const names = [...exampleNames(), "templateHello"].sort();
+    expect(names.length).toBeGreaterThan(1);
     const checkOutputs = await nixFlakes(["eval", "--json", `path:${source}#checks.${system}`, "--apply", "builtins.attrNames", ...overrideNixpkgs()]);
     expect(JSON.parse(checkOutputs.stdout)).toEqual(names);
     const built = await nixFlakes([
