@@ -2,6 +2,7 @@
 # Validates a built ACI with tools both nixpkgs and nix/host-pkgs.nix offer (bash, coreutils,
 # GNU tar with gzip/bzip2/xz, jq): actool is not a nixpkgs package, so the flake's checks run this
 # instead. It checks what appc 0.8.11 asks of an image and what nix2aci promises on top:
+#   - compression: none, gzip, bzip2 or xz (appc's list);
 #   - tar layout: `manifest` is the first member and appears once; every other member is `rootfs`
 #     or under `rootfs/`; no `..` component; every member owned by 0/0 (nix2aci's reproducible tar);
 #   - manifest: acKind "ImageManifest", a semver acVersion, an AC identifier name, unique label
@@ -26,9 +27,20 @@ fail() {
 [ -f "$image" ] || fail "no such file"
 [ -f "$expected" ] || fail "no expected manifest file '$expected'"
 
+# --- compression: the four appc allows (GNU tar would also read lzma, zstd, …) ---------------------
+magic=$(od -An -tx1 -N6 "$image" | tr -d ' \n')
+case $magic in
+  1f8b*) ;;              # gzip
+  425a68*) ;;            # bzip2 ("BZh")
+  fd377a585a00) ;;       # xz
+  *) [ "$(od -An -c -j257 -N5 "$image" | tr -d ' \n')" = ustar ] ||
+       fail "neither an uncompressed tar nor gzip, bzip2 or xz (first bytes: $magic)" ;;
+esac
+
 # --- tar layout ---------------------------------------------------------------------------------
 # GNU tar reads gzip/bzip2/xz archives itself (it recognises them by their first bytes).
 members=$(tar -tf "$image") || fail "not a (compressed) tar archive"
+[ -n "$members" ] || fail "the archive has no members"
 first=${members%%$'\n'*}
 [ "$first" = manifest ] || fail "the first member is '$first', not 'manifest'"
 manifests=0

@@ -99,9 +99,21 @@ describe("scripts/validate-aci.sh", () => {
     const extra = repack(fat.image, { order: ["manifest", "rootfs", "extra"], edit: (dir) => writeFileSync(path.join(dir, "extra"), "x") });
     expect(validate(extra, fat.expected).stderr).toContain("member 'extra' is neither 'manifest' nor under 'rootfs/'");
     expect(validate(repack(fat.image, { owner: 1000 }), fat.expected).stderr).toContain("not all owned by 0/0");
+    const lzma = path.join(work, "image.lzma.aci");
+    execFileSync("sh", ["-c", 'gzip -dc "$1" | xz --format=lzma -c >"$2"', "sh", fat.image, lzma]);
+    expect(validate(lzma, fat.expected).stderr).toContain("neither an uncompressed tar nor gzip, bzip2 or xz");
+    const plain = path.join(work, "image.tar.aci");
+    execFileSync("sh", ["-c", 'gzip -dc "$1" >"$2"', "sh", repack(fat.image, {}), plain]);
+    expect(validate(plain, fat.expected)).toMatchObject({ code: 0 });
     const notTar = path.join(work, "not-a-tar.aci");
     writeFileSync(notTar, "manifest\n");
-    expect(validate(notTar, fat.expected).stderr).toContain("not a (compressed) tar archive");
+    expect(validate(notTar, fat.expected).stderr).toContain("neither an uncompressed tar nor gzip, bzip2 or xz");
+    const gzippedText = path.join(work, "gzipped-text.aci");
+    execFileSync("sh", ["-c", 'yes manifest | head -c 4096 | gzip -n >"$1"', "sh", gzippedText]);
+    expect(validate(gzippedText, fat.expected).stderr).toContain("not a (compressed) tar archive");
+    const empty = path.join(work, "empty.aci");
+    execFileSync("sh", ["-c", 'head -c 10240 /dev/zero | gzip -n >"$1"', "sh", empty]);
+    expect(validate(empty, fat.expected).stderr).toContain("the archive has no members");
   });
 
   it("rejects manifests appc refuses", () => {
