@@ -57,6 +57,13 @@
       templates.default = {
         path = ./templates/flake;
         description = "App Container Images from typed TypeScript specs (nix2aci-gen init, generated)";
+        welcomeText = ''
+          # A nix2aci project
+          `specs/hello.ts` is the image; `nix/` holds the Nix files generated from it.
+
+          - Build: `git add -A && nix build .#hello` (the image is `result/hello-….aci`)
+          - After editing `specs/`: `npm install && npm run generate` rewrites `nix/`
+        '';
       };
     };
 }
