@@ -58,8 +58,9 @@ function commandLine(plan: RunPlan, asRoot: boolean, warn: (m: string) => void):
       ],
     };
   }
-  if (plan.uid !== process.getuid?.() || plan.gid !== process.getgid?.()) {
-    warn(`not running as root: uid ${plan.uid} / gid ${plan.gid} are mapped onto your own user, so files you own appear as theirs and others' files as nobody`);
+  if (plan.uid !== 0) {
+    // The unpacked image belongs to the caller (no chown without root), and the caller is who uid N is.
+    warn(`not running as root: uid ${plan.uid} is mapped onto your own user, so it owns (and can write) every file of the image; other users' files appear as nobody`);
   }
   if (plan.supplementaryGids.length > 0) warn(`not running as root: supplementaryGIDs ${plan.supplementaryGids.join(",")} cannot be set`);
   return {
