@@ -14,6 +14,18 @@ const mountPoint = z.looseObject({
 
 const isolator = z.looseObject({ name: z.string().min(1), value: z.unknown() });
 
+const eventHandler = z.looseObject({
+  name: z.enum(["pre-start", "post-stop"]),
+  exec: z.array(z.string()).min(1, "must not be empty"),
+});
+
+const port = z.looseObject({
+  name: z.string().min(1),
+  protocol: z.string(),
+  port: z.number().int(),
+  socketActivated: z.boolean().optional(),
+});
+
 const app = z.looseObject({
   exec: z.array(z.string()).min(1, "must not be empty").optional(),
   user: z.string().min(1, "must not be empty"),
@@ -23,6 +35,8 @@ const app = z.looseObject({
   environment: z.array(nameValue).optional(),
   isolators: z.array(isolator).optional(),
   mountPoints: z.array(mountPoint).optional(),
+  eventHandlers: z.array(eventHandler).optional(),
+  ports: z.array(port).optional(),
 });
 
 const manifestSchema = z.looseObject({

@@ -33,8 +33,11 @@ export interface RunPlan {
   readonly env: ReadonlyMap<string, string>;
   readonly workingDirectory: string;
   readonly emptyVolumes: readonly EmptyVolumeDir[];
-  /** bwrap arguments from the first namespace flag to the command; user namespace flags excluded. */
-  readonly bwrapArgs: readonly string[];
+  /** bwrap arguments up to (not including) `--` and the command; user namespace flags excluded. */
+  readonly sandboxArgs: readonly string[];
+  /** app.eventHandlers: run in the same sandbox setup before / after the app, as rkt does. */
+  readonly preStart?: readonly string[];
+  readonly postStop?: readonly string[];
   readonly warnings: readonly string[];
 }
 
@@ -196,7 +199,12 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
     args.push("--cap-drop", "ALL");
     for (const cap of isolators.capabilities) args.push("--cap-add", cap);
   }
-  args.push("--", ...command);
+  const handlers = app.eventHandlers ?? [];
+  const preStart = handlers.find((h) => h.name === "pre-start")?.exec;
+  const postStop = handlers.find((h) => h.name === "post-stop")?.exec;
+  const socketActivated = (app.ports ?? []).filter((p) => p.socketActivated === true).map((p) => p.name);
+  const portWarnings =
+    socketActivated.length > 0 ? [`socket activation is not supported: ports ${socketActivated.join(", ")} are left to the app to open (host network)`] : [];
 
   const gids = app.supplementaryGIDs ?? [];
   return {
@@ -207,7 +215,9 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
     env,
     workingDirectory,
     emptyVolumes,
-    bwrapArgs: args,
-    warnings: [...mountWarnings, ...isolators.warnings],
+    sandboxArgs: args,
+    ...(preStart === undefined ? {} : { preStart }),
+    ...(postStop === undefined ? {} : { postStop }),
+    warnings: [...mountWarnings, ...isolators.warnings, ...portWarnings],
   };
 }

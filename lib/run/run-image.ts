@@ -69,7 +69,17 @@ export async function runImage(options: RunOptions, environment: RunImageEnviron
     for (const message of plan.warnings) warn(message);
     await makeEmptyVolumes(plan);
     environment.onPlan?.(plan);
-    return await launch(plan, { interactive: options.interactive, warn });
+    // rkt: a failing pre-start handler stops the app; post-stop runs whatever the app did.
+    if (plan.preStart !== undefined) {
+      const code = await launch(plan, { interactive: false, warn: () => undefined, command: plan.preStart });
+      if (code !== 0) throw new RunError(`the pre-start event handler ${JSON.stringify(plan.preStart)} exited ${code}: the app was not started`);
+    }
+    const code = await launch(plan, { interactive: options.interactive, warn });
+    if (plan.postStop !== undefined) {
+      const stopCode = await launch(plan, { interactive: false, warn: () => undefined, command: plan.postStop });
+      if (stopCode !== 0) warn(`the post-stop event handler ${JSON.stringify(plan.postStop)} exited ${stopCode}`);
+    }
+    return code;
   } finally {
     await removeTree(runDir);
   }

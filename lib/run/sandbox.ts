@@ -24,6 +24,8 @@ const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 export interface LaunchOptions {
   readonly interactive: boolean;
+  /** What to run in the planned sandbox (default: the app's command). */
+  readonly command?: readonly string[];
   /** Receives warnings (stderr by default). */
   readonly warn?: (message: string) => void;
 }
@@ -45,8 +47,9 @@ function appPid(sandboxPid: number): number | undefined {
   }
 }
 
-function commandLine(plan: RunPlan, asRoot: boolean, warn: (m: string) => void): { file: string; args: string[] } {
+function commandLine(plan: RunPlan, command: readonly string[], asRoot: boolean, warn: (m: string) => void): { file: string; args: string[] } {
   const bwrap = findTool("bwrap", "bubblewrap");
+  const sandboxArgs = [...plan.sandboxArgs, "--", ...command];
   if (asRoot) {
     const setpriv = findTool("setpriv", "util-linux");
     const groups = plan.supplementaryGids.length > 0 ? ["--groups", plan.supplementaryGids.join(",")] : ["--clear-groups"];
@@ -54,7 +57,7 @@ function commandLine(plan: RunPlan, asRoot: boolean, warn: (m: string) => void):
       file: setpriv,
       args: [
         "--reuid", String(plan.uid), "--regid", String(plan.gid), ...groups, "--",
-        bwrap, "--unshare-user", "--userns-block-fd", "3", "--info-fd", "4", ...plan.bwrapArgs,
+        bwrap, "--unshare-user", "--userns-block-fd", "3", "--info-fd", "4", ...sandboxArgs,
       ],
     };
   }
@@ -65,7 +68,7 @@ function commandLine(plan: RunPlan, asRoot: boolean, warn: (m: string) => void):
   if (plan.supplementaryGids.length > 0) warn(`not running as root: supplementaryGIDs ${plan.supplementaryGids.join(",")} cannot be set`);
   return {
     file: bwrap,
-    args: ["--unshare-user", "--uid", String(plan.uid), "--gid", String(plan.gid), "--info-fd", "4", ...plan.bwrapArgs],
+    args: ["--unshare-user", "--uid", String(plan.uid), "--gid", String(plan.gid), "--info-fd", "4", ...sandboxArgs],
   };
 }
 
@@ -91,7 +94,7 @@ export function isHostRoot(): boolean {
 export async function launch(plan: RunPlan, options: LaunchOptions): Promise<number> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
   const asRoot = isHostRoot();
-  const { file, args } = commandLine(plan, asRoot, warn);
+  const { file, args } = commandLine(plan, options.command ?? plan.command, asRoot, warn);
 
   // Interactive: the app shares our terminal and process group (a shell can take the foreground).
   // Otherwise: its own session, so terminal signals reach only us, and we forward them.

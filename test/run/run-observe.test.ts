@@ -150,4 +150,30 @@ describe("nix2aci run: what the app sees", () => {
     expect((await box.run(["--insecure-options=image", "--volume", `out,kind=host,source=${box.outDir}`, image])).code).toBe(0);
     expect((await box.out("numeric")).trim()).toBe("uid=4242 gid=50(staff)");
   });
+
+  it("runs eventHandlers like rkt: pre-start before the app in the same root, post-stop after it", async () => {
+    const manifest = manifestFor("nix2aci.test/events", {
+      exec: ["/bin/sh", "-c", "cat /tmp/prepared >> /out/events; echo app >> /out/events; exit 3"],
+      mountPoints: [{ name: "out", path: "/out" }],
+      eventHandlers: [
+        { name: "pre-start", exec: ["/bin/sh", "-c", "echo prepared > /tmp/prepared; echo pre-start > /out/events"] },
+        { name: "post-stop", exec: ["/bin/sh", "-c", "echo post-stop >> /out/events"] },
+      ],
+    });
+    const image = await writeAci(box.dir, { manifest, fileName: "events.aci" });
+    const result = await box.run(["--insecure-options=image", "--volume", `out,kind=host,source=${box.outDir}`, image]);
+    expect(result.code).toBe(3);
+    expect(await box.out("events")).toBe("pre-start\nprepared\napp\npost-stop\n");
+
+    const failing = manifestFor("nix2aci.test/events", {
+      exec: ["/bin/sh", "-c", "echo app > /out/never"],
+      mountPoints: [{ name: "out", path: "/out" }],
+      eventHandlers: [{ name: "pre-start", exec: ["/bin/sh", "-c", "exit 9"] }],
+    });
+    const failingImage = await writeAci(box.dir, { manifest: failing, fileName: "events-fail.aci" });
+    await expect(box.run(["--insecure-options=image", "--volume", `out,kind=host,source=${box.outDir}`, failingImage])).rejects.toThrow(
+      /pre-start event handler .* exited 9: the app was not started/,
+    );
+    expect(existsSync(join(box.outDir, "never"))).toBe(false);
+  });
 });
