@@ -1,6 +1,6 @@
 /** `runImage`: the whole of `nix2aci run`, from the image file to the app's exit code. */
 import { randomBytes } from "node:crypto";
-import { chmod, chown, mkdir, mkdtemp } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ImageError, readImage, removeTree } from "../image/index.js";
 import type { RunOptions } from "./args.js";
@@ -31,6 +31,21 @@ async function makeEmptyVolumes(plan: RunPlan): Promise<void> {
   }
 }
 
+/** Removes the run roots of nix2aci processes that died without cleaning up (killed hard). */
+async function sweepAbandonedRuns(runsDir: string): Promise<void> {
+  for (const name of await readdir(runsDir)) {
+    const pid = Number(/^run-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // still running (or the pid was reused: leave it alone)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
+    }
+    await removeTree(join(runsDir, name));
+  }
+}
+
 export async function runImage(options: RunOptions, environment: RunImageEnvironment = {}): Promise<number> {
   const warn = environment.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
   findTool("bwrap", "bubblewrap");
@@ -56,7 +71,8 @@ export async function runImage(options: RunOptions, environment: RunImageEnviron
   const cache = environment.cacheDir ?? cacheDir();
   const unpacked = await ensureUnpacked(options.image, info, cache);
   await mkdir(join(cache, "runs"), { recursive: true, mode: 0o700 });
-  const runDir = await mkdtemp(join(cache, "runs", "run-"));
+  await sweepAbandonedRuns(join(cache, "runs"));
+  const runDir = await mkdtemp(join(cache, "runs", `run-${process.pid}-`));
   try {
     const runRoot = await prepareRunRoot(unpacked.rootfs, join(runDir, "root"));
     const plan = await planRun({

@@ -176,4 +176,15 @@ describe("nix2aci run: what the app sees", () => {
     );
     expect(existsSync(join(box.outDir, "never"))).toBe(false);
   });
+
+  it("removes run roots abandoned by a run that died, and keeps those of live runs", async () => {
+    const { mkdirSync } = await import("node:fs");
+    const runs = join(box.cacheDir, "runs");
+    mkdirSync(join(runs, "run-999999999-dead", "root"), { recursive: true });
+    mkdirSync(join(runs, `run-${process.ppid}-alive`, "root"), { recursive: true });
+    const manifest = manifestFor("nix2aci.test/sweep", { exec: ["/bin/sh", "-c", "true"] });
+    const image = await writeAci(box.dir, { manifest, fileName: "sweep.aci" });
+    expect((await box.run(["--insecure-options=image", image])).code).toBe(0);
+    expect(readdirSync(runs)).toEqual([`run-${process.ppid}-alive`]);
+  });
 });
