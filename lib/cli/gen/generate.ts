@@ -7,7 +7,7 @@ import { UsageError, type GenCommand } from "./args.js";
 import { checkWithNix } from "./check.js";
 import { findSpecFiles, type SpecFile } from "./find-specs.js";
 import type { CliIO } from "./io.js";
-import { loadSpecModule } from "./load-spec-module.js";
+import { loadSpecModule, prepareSpecModules } from "./load-spec-module.js";
 import { nixDirFor } from "./nix-dir.js";
 
 type Generate = Extract<GenCommand, { kind: "generate" }>;
@@ -26,6 +26,7 @@ export async function generate(command: Generate, io: CliIO): Promise<number> {
 
   const errors: string[] = [];
   const modules: ModuleSpecs[] = [];
+  prepareSpecModules(files.map((file) => file.absolute));
   for (const file of files) {
     const loaded = await loadSpecModule(file.absolute);
     if (!loaded.ok) {

@@ -1,12 +1,45 @@
-import { createJiti, type Jiti } from "jiti";
+import { createJiti, type Jiti, type JitiOptions, type TransformOptions } from "jiti";
 import * as nix2aci from "../../index.js";
+import { SpecSyntaxError, startTranspiling, transpileForJiti, transpiled } from "./transpile.js";
 
 /** The outcome of loading one spec module: its default export, or why there is none. */
 export type LoadedModule =
   | { readonly ok: true; readonly exported: unknown }
   | { readonly ok: false; readonly message: string; readonly error: unknown };
 
+const sharedOptions: JitiOptions = {
+  virtualModules: { nix2aci },
+  interopDefault: false,
+  // A spec edited between two runs in one process (tests, watch scripts) must be re-read.
+  moduleCache: false,
+};
+
 let loader: Jiti | undefined;
+let babelLoader: Jiti | undefined;
+
+/**
+ * The loader: jiti, compiling with esbuild (./transpile.ts). Its file cache is off: esbuild
+ * compiles a spec faster than jiti reads and checks a cached copy, and nothing is left in /tmp.
+ * jiti's own babel transform, with its cache, remains for what esbuild leaves to it.
+ */
+function specLoader(): Jiti {
+  loader ??= createJiti(import.meta.url, {
+    ...sharedOptions,
+    fsCache: false,
+    transform: (options: TransformOptions) => ({
+      code: transpileForJiti(options.source, options.filename ?? "", () => {
+        babelLoader ??= createJiti(import.meta.url, sharedOptions);
+        return babelLoader.transform(options);
+      }),
+    }),
+  });
+  return loader;
+}
+
+/** Starts compiling these spec files in the background, ahead of `loadSpecModule` on each. */
+export function prepareSpecModules(absolutePaths: readonly string[]): void {
+  startTranspiling(absolutePaths);
+}
 
 /**
  * Loads a spec module (TypeScript or JavaScript) without a build step. `import … from "nix2aci"`
@@ -15,15 +48,11 @@ let loader: Jiti | undefined;
  * repository (sources) and in an installed package (dist/) alike.
  */
 export async function loadSpecModule(absolutePath: string): Promise<LoadedModule> {
-  loader ??= createJiti(import.meta.url, {
-    virtualModules: { nix2aci },
-    interopDefault: false,
-    // A spec edited between two runs in one process (tests, watch scripts) must be re-read.
-    moduleCache: false,
-  });
+  startTranspiling([absolutePath]);
+  await transpiled(absolutePath);
   let namespace: unknown;
   try {
-    namespace = await loader.import(absolutePath);
+    namespace = await specLoader().import(absolutePath);
   } catch (error) {
     return { ok: false, message: describeLoadError(error, absolutePath), error };
   }
@@ -35,16 +64,19 @@ export async function loadSpecModule(absolutePath: string): Promise<LoadedModule
 
 /** One readable line or paragraph from whatever a module threw while loading. */
 function describeLoadError(error: unknown, absolutePath: string): string {
+  if (error instanceof SpecSyntaxError) return syntaxError(error.file, error.line, error.column, error.reason, absolutePath);
   if (error instanceof Error) {
-    // jiti reports a parse failure as `ParseError: <what> \n <file>:<line>:<column>`.
+    // jiti's babel transform reports a parse failure as `ParseError: <what> \n <file>:<line>:<column>`.
     const parse = /^ParseError: ([^]*?)\s*\n\s*(\S.*):(\d+):(\d+)\s*$/.exec(error.message);
-    if (parse !== null) {
-      const where = parse[2] === absolutePath ? "" : ` in ${parse[2]}`;
-      return `syntax error${where} at line ${parse[3]}, column ${parse[4]}: ${parse[1]}`;
-    }
+    if (parse !== null) return syntaxError(parse[2] as string, Number(parse[3]), Number(parse[4]), parse[1] as string, absolutePath);
     if (error instanceof SyntaxError) return `syntax error: ${error.message}`;
     const kind = error.name === "Error" ? "the spec module threw" : `the spec module threw ${error.name}`;
     return `${kind}: ${error.message}`;
   }
   return `the spec module threw ${typeof error === "string" ? JSON.stringify(error) : String(error)}`;
+}
+
+function syntaxError(file: string, line: number, column: number, reason: string, absolutePath: string): string {
+  const where = file === absolutePath ? "" : ` in ${file}`;
+  return `syntax error${where} at line ${line}, column ${column}: ${reason}`;
 }
