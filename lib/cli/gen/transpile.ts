@@ -9,7 +9,7 @@
  * its own async import), and any other esbuild warning; also everything when the esbuild binary is
  * missing (an install with optional dependencies left out).
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { Message, TransformFailure, TransformOptions as EsbuildOptions } from "esbuild";
 
 type Esbuild = typeof import("esbuild");
@@ -41,11 +41,29 @@ interface Done {
 /** Sources that esbuild's CommonJS output would not run like jiti's own transform does. */
 const needsBabel = /\bimport\s*\(|\bimport\s*\.\s*meta\b/;
 
+interface Job {
+  started: boolean;
+  readonly start: () => void;
+  readonly settled: Promise<void>;
+}
+
 let esbuildLoad: Promise<Esbuild | undefined> | undefined;
 let esbuildSync: Esbuild | undefined;
+/** Cleared when esbuild fails for a reason other than the source (its binary missing or broken). */
+let esbuildWorks = true;
 /** Results by file, kept while the source is unchanged (helpers imported by many specs). */
 const done = new Map<string, Done>();
-const pending = new Map<string, Promise<void>>();
+/** Files handed to `startTranspiling`, by file: settles when its result is in `done`. */
+const jobs = new Map<string, Job>();
+/** Files to send to esbuild, in the order they will be loaded (some may have been sent already). */
+const waiting: string[] = [];
+let inFlight = 0;
+/**
+ * Files sent to esbuild ahead of the one being loaded. esbuild works on everything it was sent at
+ * once, in no particular order: a small window keeps the next file's result coming first, and
+ * enough work queued to keep esbuild busy on the other core.
+ */
+const window = 16;
 
 function loadEsbuild(): Promise<Esbuild | undefined> {
   esbuildLoad ??= import("esbuild").then(
@@ -56,28 +74,61 @@ function loadEsbuild(): Promise<Esbuild | undefined> {
 }
 
 /**
- * Starts compiling these files in the background; `transpiled` then waits for one of them. Files
- * not started here (modules that specs import) are compiled synchronously when jiti asks.
+ * Queues these files for compiling in the background, in this order; `transpiled` then waits for
+ * one of them. Files not queued (modules that specs import) are compiled synchronously when jiti
+ * asks.
  */
 export function startTranspiling(files: readonly string[]): void {
-  const esbuild = loadEsbuild();
   for (const file of files) {
-    if (pending.has(file)) continue;
-    const job = Promise.all([esbuild, readFile(file, "utf8")]).then(
-      async ([module, source]) => {
-        const outcome = module === undefined ? ({ kind: "babel" } as const) : await compile(module, source, file);
-        done.set(file, { source, outcome });
+    if (jobs.has(file)) continue;
+    let finish = (): void => {};
+    const job: Job = {
+      started: false,
+      start: () => {
+        if (job.started) return;
+        job.started = true;
+        inFlight++;
+        const settle = (): void => {
+          inFlight--;
+          finish();
+          pump();
+        };
+        compileFile(file).then(settle, settle);
       },
-      () => undefined, // unreadable: jiti reports it when it reads the file itself
-    );
-    pending.set(file, job);
+      settled: new Promise<void>((resolve) => (finish = resolve)),
+    };
+    jobs.set(file, job);
+    waiting.push(file);
   }
+  void loadEsbuild().then(pump);
 }
 
-/** Waits until a file passed to `startTranspiling` is compiled (or failed to be). */
+function pump(): void {
+  if (esbuildLoad === undefined) return;
+  while (inFlight < window && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
+}
+
+async function compileFile(file: string): Promise<void> {
+  const esbuild = await loadEsbuild();
+  let source: string;
+  try {
+    source = readFileSync(file, "utf8");
+  } catch {
+    return; // unreadable: jiti reports it when it reads the file itself
+  }
+  done.set(file, { source, outcome: esbuild === undefined ? { kind: "babel" } : await compile(esbuild, source, file) });
+}
+
+/** Waits until a file passed to `startTranspiling` is compiled (or failed to be); sends it now if not yet sent. */
 export async function transpiled(file: string): Promise<void> {
-  await pending.get(file);
-  pending.delete(file);
+  const job = jobs.get(file);
+  if (job === undefined) return;
+  if (!job.started) {
+    await loadEsbuild();
+    job.start();
+  }
+  await job.settled;
+  jobs.delete(file);
 }
 
 /**
@@ -112,7 +163,7 @@ function options(file: string): EsbuildOptions {
 }
 
 async function compile(esbuild: Esbuild, source: string, file: string): Promise<Outcome> {
-  if (needsBabel.test(source)) return { kind: "babel" };
+  if (!esbuildWorks || needsBabel.test(source)) return { kind: "babel" };
   try {
     const result = await esbuild.transform(source, options(file));
     return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: result.code };
@@ -122,7 +173,7 @@ async function compile(esbuild: Esbuild, source: string, file: string): Promise<
 }
 
 function compileSync(esbuild: Esbuild, source: string, file: string): Outcome {
-  if (needsBabel.test(source)) return { kind: "babel" };
+  if (!esbuildWorks || needsBabel.test(source)) return { kind: "babel" };
   try {
     const result = esbuild.transformSync(source, options(file));
     return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: result.code };
@@ -138,7 +189,11 @@ function compileSync(esbuild: Esbuild, source: string, file: string): Outcome {
 function failure(error: unknown, file: string): Outcome {
   const first: Message | undefined = (error as Partial<TransformFailure>).errors?.[0];
   const location = first?.location;
-  if (first === undefined || location === null || location === undefined || /output format/.test(first.text)) return { kind: "babel" };
+  if (first === undefined || location === null || location === undefined) {
+    esbuildWorks = false;
+    return { kind: "babel" };
+  }
+  if (/output format/.test(first.text)) return { kind: "babel" };
   // esbuild counts columns in UTF-8 bytes; editors and babel (jiti's messages until now) in UTF-16 units.
   const column = Buffer.from(location.lineText, "utf8").subarray(0, location.column).toString("utf8").length;
   return { kind: "syntax-error", error: new SpecSyntaxError(file, location.line, column, first.text) };
