@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../lib/cli/nix2aci.js";
+import { trustKeys } from "../../lib/run/index.js";
 import { signImage } from "../../lib/sign/sign.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { buildTestAci } from "./support/image.js";
@@ -84,8 +85,27 @@ describe("nix2aci verify", () => {
     expect(run.stdout).toContain("(EdDSA)");
   });
 
+  it("without --key, uses the keys trusted for the image's name", async () => {
+    const trustDir = tempDir("verify-trust");
+    vi.stubEnv("NIX2ACI_TRUST_DIR", trustDir);
+    try {
+      const none = await verify(image);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain("no key is trusted for images named 'nix2aci.test/signme'");
+      await trustKeys(other.armoredPublicKey, { prefix: "nix2aci.test" }, trustDir);
+      const untrustedSigner = await verify(image);
+      expect(untrustedSigner.code).toBe(1);
+      expect(untrustedSigner.stderr).toMatch(/unknown-signer/);
+      await trustKeys(rsa.armoredPublicKey, { prefix: "nix2aci.test/signme" }, trustDir);
+      const trusted = await verify(image);
+      expect(trusted.code).toBe(0);
+      expect(trusted.stdout).toContain(`${rsa.fingerprint} (RSA)`);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("exits 2 on bad usage and 0 for --help", async () => {
-    expect((await verify(image)).code).toBe(2); // --key is required for now
     expect((await verify("--key", rsaKeyFile)).code).toBe(2);
     expect((await verify(image, image, "--key", rsaKeyFile)).code).toBe(2);
     const unknown = await verify(image, "--key", rsaKeyFile, "--bogus");

@@ -1,18 +1,20 @@
 /**
- * `nix2aci verify IMAGE.aci --key KEY.asc [--key ...] [--signature SIG] [--allow-eddsa]`:
+ * `nix2aci verify IMAGE.aci [--key KEY.asc ...] [--signature SIG] [--allow-eddsa]`:
  * exit 0 and the signer on success, 1 with the reason when the image is not validly signed,
- * 2 on bad usage. Keys must be given with --key for now: reading the keys trusted with
- * `nix2aci trust` is left to lib/run/trust.
+ * 2 on bad usage. Without --key, the keys trusted (`nix2aci trust`) for the image's name count.
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { VerificationError } from "../../sign/errors.js";
 import { verifyImage } from "../../sign/verify.js";
+import { readImage } from "../../image/index.js";
+import { trustDir, trustedKeysFor } from "../../run/index.js";
 
-const USAGE = `usage: nix2aci verify IMAGE.aci --key KEY.asc [--key KEY.asc]... [--signature SIG] [--allow-eddsa]
+const USAGE = `usage: nix2aci verify IMAGE.aci [--key KEY.asc]... [--signature SIG] [--allow-eddsa]
 
 Checks IMAGE.aci against its detached ASCII-armored signature (default IMAGE.aci.asc) the way
-rkt does, with the given public keys (ASCII-armored; --key may be repeated and is required).
+rkt does, with the given public keys (ASCII-armored; --key may be repeated), or without --key
+with the keys trusted for the image's name ('nix2aci trust', $NIX2ACI_TRUST_DIR).
 
 options:
   -k, --key FILE        a public key to accept signatures from
@@ -53,12 +55,26 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (positionals.length !== 1) return usageError(`expected exactly one IMAGE.aci, got ${positionals.length}`);
   const imagePath = positionals[0] as string;
   const keyFiles = values.key ?? [];
-  if (keyFiles.length === 0) {
-    return usageError("--key is required (keys trusted with 'nix2aci trust' are not consulted yet)");
-  }
   const signaturePath = values.signature ?? `${imagePath}.asc`;
 
   const armoredKeys: string[] = [];
+  if (keyFiles.length === 0) {
+    let name: string;
+    try {
+      name = (await readImage(imagePath)).manifest.name;
+    } catch (error) {
+      process.stderr.write(`nix2aci verify: ${imagePath}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    armoredKeys.push(...(await trustedKeysFor(name)));
+    if (armoredKeys.length === 0) {
+      process.stderr.write(
+        `nix2aci verify: no key is trusted for images named '${name}' (in ${trustDir()}); ` +
+          `give --key KEY.asc or trust one with: nix2aci trust --prefix=${name} KEY.asc\n`,
+      );
+      return 1;
+    }
+  }
   for (const file of keyFiles) {
     try {
       armoredKeys.push(await readFile(file, "utf8"));
