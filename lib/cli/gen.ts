@@ -6,9 +6,9 @@ import path from "node:path";
 import { packageVersion } from "../render/package-root.js";
 import { UsageError, parseGenArgs, usage } from "./gen/args.js";
 import { NixMissingError } from "./gen/check.js";
-import { generate } from "./gen/generate.js";
-import { initProject } from "./gen/init.js";
+import { findSpecFiles } from "./gen/find-specs.js";
 import { processIO, type CliIO } from "./gen/io.js";
+import { startTranspiling } from "./gen/transpile.js";
 
 export type { CliIO } from "./gen/io.js";
 
@@ -23,9 +23,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.stdout(`nix2aci-gen ${packageVersion()}\n`);
         return 0;
       case "init":
-        return init(command.dir, command.flakeUrl, io);
-      case "generate":
-        return await generate(command, io);
+        return await init(command.dir, command.flakeUrl, io);
+      case "generate": {
+        const files = findSpecFiles(command.inputs, io.cwd);
+        // esbuild compiles the spec files in the background while the renderer, the spec checks
+        // and the rest of nix2aci load (~0.3 s), hence these modules are imported only now.
+        startTranspiling(files.map((file) => file.absolute));
+        const { generate } = await import("./gen/generate.js");
+        return await generate(command, files, io);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof NixMissingError) {
@@ -41,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-function init(dir: string, flakeUrl: string | undefined, io: CliIO): number {
+async function init(dir: string, flakeUrl: string | undefined, io: CliIO): Promise<number> {
+  const { initProject } = await import("./gen/init.js");
   const result = initProject(path.resolve(io.cwd, dir), flakeUrl);
   if (result.existing.length > 0) {
     io.stderr(`nix2aci-gen init: ${result.existing.join(", ")} already exist${result.existing.length === 1 ? "s" : ""} in ${dir}; nothing created\n`);

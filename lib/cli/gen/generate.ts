@@ -5,7 +5,7 @@ import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem 
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError, type GenCommand } from "./args.js";
 import { checkWithNix } from "./check.js";
-import { findSpecFiles, type SpecFile } from "./find-specs.js";
+import type { SpecFile } from "./find-specs.js";
 import type { CliIO } from "./io.js";
 import { loadSpecModule, prepareSpecModules } from "./load-spec-module.js";
 import { nixDirFor } from "./nix-dir.js";
@@ -19,8 +19,8 @@ interface ModuleSpecs {
   readonly inList: boolean;
 }
 
-export async function generate(command: Generate, io: CliIO): Promise<number> {
-  const files = findSpecFiles(command.inputs, io.cwd);
+/** Generates from `files`, the spec files that `command.inputs` name (see findSpecFiles). */
+export async function generate(command: Generate, files: readonly SpecFile[], io: CliIO): Promise<number> {
   if (command.outDir === undefined && files.length !== 1) throw new UsageError("a folder needs --out-dir DIR");
   const display = (file: SpecFile): string => displayPath(file.absolute, io.cwd);
 

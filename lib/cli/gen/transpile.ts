@@ -58,12 +58,15 @@ const jobs = new Map<string, Job>();
 /** Files to send to esbuild, in the order they will be loaded (some may have been sent already). */
 const waiting: string[] = [];
 let inFlight = 0;
+let sent = 0;
 /**
- * Files sent to esbuild ahead of the one being loaded. esbuild works on everything it was sent at
- * once, in no particular order: a small window keeps the next file's result coming first, and
- * enough work queued to keep esbuild busy on the other core.
+ * How many files are sent to esbuild at once. esbuild works on all it was sent together, so the
+ * file loaded next arrives sooner when few are in flight; but before the first spec loads, this
+ * process spends ~0.3 s loading its own modules without a chance to send more, so the first
+ * files go all at once.
  */
 const window = 16;
+const firstBatch = 256;
 
 function loadEsbuild(): Promise<Esbuild | undefined> {
   esbuildLoad ??= import("esbuild").then(
@@ -79,6 +82,7 @@ function loadEsbuild(): Promise<Esbuild | undefined> {
  * asks.
  */
 export function startTranspiling(files: readonly string[]): void {
+  if (waiting.length === 0 && inFlight === 0) sent = 0;
   for (const file of files) {
     if (jobs.has(file)) continue;
     let finish = (): void => {};
@@ -88,6 +92,7 @@ export function startTranspiling(files: readonly string[]): void {
         if (job.started) return;
         job.started = true;
         inFlight++;
+        sent++;
         const settle = (): void => {
           inFlight--;
           finish();
@@ -105,7 +110,7 @@ export function startTranspiling(files: readonly string[]): void {
 
 function pump(): void {
   if (esbuildLoad === undefined) return;
-  while (inFlight < window && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
+  while ((inFlight < window || sent < firstBatch) && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
 }
 
 async function compileFile(file: string): Promise<void> {
@@ -151,6 +156,24 @@ export function transpileForJiti(source: string, filename: string, babelFallback
   }
 }
 
+let serviceStarted = false;
+
+/**
+ * Runs `call`, the first call to esbuild, which starts its service (a Go program) with this
+ * process's environment: with GOGC=400 rather than Go's default 100 it spends ~25% less CPU on
+ * many small files (measured: 1000 specs, 1.0 s → 0.75 s). A GOGC the user set is kept.
+ */
+function withLessGoGC<T>(call: () => T): T {
+  if (serviceStarted || process.env["GOGC"] !== undefined) return call();
+  serviceStarted = true;
+  process.env["GOGC"] = "400";
+  try {
+    return call();
+  } finally {
+    delete process.env["GOGC"];
+  }
+}
+
 function options(file: string): EsbuildOptions {
   return {
     loader: /\.[cm]?tsx$/.test(file) ? "tsx" : /\.[cm]?ts$/.test(file) ? "ts" : "js",
@@ -165,7 +188,7 @@ function options(file: string): EsbuildOptions {
 async function compile(esbuild: Esbuild, source: string, file: string): Promise<Outcome> {
   if (!esbuildWorks || needsBabel.test(source)) return { kind: "babel" };
   try {
-    const result = await esbuild.transform(source, options(file));
+    const result = await withLessGoGC(() => esbuild.transform(source, options(file)));
     return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: result.code };
   } catch (error) {
     return failure(error, file);
