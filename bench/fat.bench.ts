@@ -8,11 +8,11 @@
  */
 import { rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { builderPeakRssKiB, buildContent, buildImage, extractedImage, imagesNix } from "./support/images.js";
+import { buildContent, buildImage, extractedImage, imagesNix, measureBuilder, type BuilderMeasurement } from "./support/images.js";
 import { sameBytes } from "./support/files.js";
 import { fileCount, floor, writeTar } from "./support/floor.js";
 import { measure, summarize, type Measured, type Summary } from "./support/measure.js";
-import { bytes, mib, ratio, spread, table, yesNo } from "./support/format.js";
+import { bytes, mib, ratio, secs, spread, table, yesNo } from "./support/format.js";
 import { deleteStorePaths, freshLabel, nixEnv, repoRoot, workDir } from "./support/nix.js";
 
 interface BenchOptions {
@@ -32,8 +32,8 @@ export interface FatSize {
   readonly floorGzip: Summary;
   readonly floorPigz: Summary;
   readonly actool: Summary;
-  /** Peak RSS of the largest process of the image's builder, inside Nix. */
-  readonly builderRssKiB: number;
+  /** One extra build with the builder under /usr/bin/time: its peak RSS and own wall time. */
+  readonly builder: BuilderMeasurement;
   /** The pigz floor wrote exactly the image's bytes. */
   readonly floorPigzIdentical: boolean;
 }
@@ -79,7 +79,7 @@ function measureSize(size: number, runs: number): FatSize {
     actoolRuns.push(measure(["actool", "build", "--overwrite", tree, path.join(work, "actool.aci")]));
   }
   const actoolBytes = statSync(path.join(work, "actool.aci")).size;
-  const builderRssKiB = builderPeakRssKiB("fat", { mib: size });
+  const builder = measureBuilder("fat", { mib: size });
   rmSync(work, { recursive: true, force: true });
   return {
     mib: size,
@@ -92,7 +92,7 @@ function measureSize(size: number, runs: number): FatSize {
     floorGzip: summarize(gzipRuns),
     floorPigz: summarize(pigzRuns),
     actool: summarize(actoolRuns),
-    builderRssKiB,
+    builder,
     floorPigzIdentical,
   };
 }
@@ -120,11 +120,18 @@ export function reportFat(result: FatResult): string {
   ]);
   const memoryRows = result.sizes.map((s) => [
     `${s.mib} MiB`,
-    mib(s.builderRssKiB),
+    mib(s.builder.maxRssKiB),
     mib(s.nixBuild.maxRssKiB),
     mib(s.floorPigz.maxRssKiB),
     mib(s.floorGzip.maxRssKiB),
     mib(s.actool.maxRssKiB),
+  ]);
+  const overheadRows = result.sizes.map((s) => [
+    `${s.mib} MiB`,
+    secs(s.builder.nixBuildSeconds),
+    secs(s.builder.builderSeconds),
+    secs(s.builder.nixBuildSeconds - s.builder.builderSeconds),
+    secs(s.floorPigz.medianSeconds),
   ]);
   const sizeRows = result.sizes.map((s) => [
     `${s.mib} MiB`,
@@ -157,6 +164,10 @@ export function reportFat(result: FatResult): string {
     "Peak memory (largest single process; GNU time %M). **builder**: the image derivation's builder inside Nix's sandbox (bench/fixtures/measured.nix runs it under /usr/bin/time); **nix-build**: the whole `nix-build`, the builders of all its derivations included (Nix waits for them, so GNU time sees them; checked with a builder that allocates 600 MB): here that is the evaluator.",
     "",
     table(["closure", "builder (in Nix)", "nix-build", "floor pigz", "floor gzip", "actool build"], memoryRows),
+    "",
+    "Where the time goes (one more build per size, the builder under /usr/bin/time): the image builder's own wall time, and the rest of the nix-build (evaluation, the references and closure-info derivations, sandbox set-up, hashing and registering the output).",
+    "",
+    table(["closure", "nix-build (this run)", "image builder", "the rest", "pigz floor (median)"], overheadRows),
     "",
     table(["closure", ".aci (mkACI)", ".aci (actool)", "size ratio", "pigz floor = image bytes"], sizeRows),
     "",

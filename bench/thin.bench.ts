@@ -9,7 +9,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { buildContent, buildImage } from "./support/images.js";
+import { buildContent, buildImage, parseBuilderLine } from "./support/images.js";
 import { summarize, type Measured, type Summary } from "./support/measure.js";
 import { bytes, mib, ms, ratio, spread, table, yesNo } from "./support/format.js";
 import { aciIn, deleteStorePaths, freshLabel, nixBuild, nixBuildMeasured, nixEnv, repoRoot, workDir } from "./support/nix.js";
@@ -71,7 +71,7 @@ function byPaths(paths: number, runs: number): ThinByPaths {
   }
   const measured = nixBuildMeasured([...args(freshLabel()), "-A", "thinMeasured"]);
   deleteStorePaths(measured.outs);
-  const rss = /bench-maxrss-kib=(\d+)/.exec(measured.stderr);
+  const builder = parseBuilderLine(measured.stderr);
   // The loop's input: the closure as build-aci.sh sees it (sorted store paths).
   const storePaths = execFileSync("nix-store", ["--query", "--requisites", content], { encoding: "utf8", env: nixEnv })
     .split("\n")
@@ -93,7 +93,7 @@ function byPaths(paths: number, runs: number): ThinByPaths {
     build: summarize(builds),
     aciBytes,
     mountLines,
-    builderRssKiB: Number(rss?.[1] ?? Number.NaN),
+    builderRssKiB: builder.maxRssKiB,
     loopAsWritten: summarize(asWritten),
     loopWithoutForks: summarize(withoutForks),
     loopsAgree,

@@ -46,16 +46,29 @@ export function buildImage(kind: ImageKind, args: ImageArgs, extra: readonly str
   return { ...run, out, aci: aciIn(out) };
 }
 
+export interface BuilderMeasurement {
+  /** Peak RSS of the largest process of the builder, KiB. */
+  readonly maxRssKiB: number;
+  /** The builder's own wall time (inside the sandbox), without Nix's setup and registration. */
+  readonly builderSeconds: number;
+  /** The whole nix-build of the same (fresh) image. */
+  readonly nixBuildSeconds: number;
+}
+
 /**
- * Peak RSS (KiB) of the image's builder inside Nix: images.nix's `<kind>Measured` runs the same
- * build under /usr/bin/time, which prints `bench-maxrss-kib=N` into the build log.
+ * The image's builder measured inside Nix: images.nix's `<kind>Measured` runs the same build
+ * under /usr/bin/time, which prints `bench-maxrss-kib=N bench-builder-seconds=S` into the log.
  */
-export function builderPeakRssKiB(kind: ImageKind, args: ImageArgs): number {
+export function measureBuilder(kind: ImageKind, args: ImageArgs): BuilderMeasurement {
   const run = nixBuildMeasured([...fixtureArgs(args, freshLabel()), "-A", `${kind}Measured`]);
   deleteStorePaths(run.outs);
-  const m = /bench-maxrss-kib=(\d+)/.exec(run.stderr);
-  if (m === null) throw new Error(`no bench-maxrss-kib in the build log:\n${run.stderr.slice(-2000)}`);
-  return Number(m[1]);
+  return { ...parseBuilderLine(run.stderr), nixBuildSeconds: run.seconds };
+}
+
+export function parseBuilderLine(log: string): { maxRssKiB: number; builderSeconds: number } {
+  const m = /bench-maxrss-kib=(\d+) bench-builder-seconds=([\d.]+)/.exec(log);
+  if (m === null) throw new Error(`no bench-maxrss-kib line in the build log:\n${log.slice(-2000)}`);
+  return { maxRssKiB: Number(m[1]), builderSeconds: Number(m[2]) };
 }
 
 /**

@@ -51,7 +51,8 @@ describe("benchmarks at smoke size", () => {
     expect(size?.files).toBeGreaterThan(10);
     expect(size?.aciBytes).toBeLessThan(size?.tarBytes ?? 0);
     expect(size?.actoolBytes).toBeGreaterThan(0);
-    expect(size?.builderRssKiB).toBeGreaterThan(0);
+    expect(size?.builder.maxRssKiB).toBeGreaterThan(0);
+    expect(size?.builder.builderSeconds).toBeLessThanOrEqual(size?.builder.nixBuildSeconds ?? 0);
     expect(reportFat(result)).toMatch(/^## Fat images/);
   });
 
