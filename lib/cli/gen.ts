@@ -8,7 +8,7 @@ import { UsageError, parseGenArgs, usage } from "./gen/args.js";
 import { NixMissingError } from "./gen/check.js";
 import { findSpecFiles } from "./gen/find-specs.js";
 import { processIO, type CliIO } from "./gen/io.js";
-import { startTranspiling } from "./gen/transpile.js";
+import { startCompiling } from "./gen/compile-specs.js";
 
 export type { CliIO } from "./gen/io.js";
 
@@ -28,7 +28,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         const files = findSpecFiles(command.inputs, io.cwd);
         // esbuild compiles the spec files in the background while the renderer, the spec checks
         // and the rest of nix2aci load (~0.3 s), hence these modules are imported only now.
-        startTranspiling(files.map((file) => file.absolute));
+        startCompiling(files.map((file) => file.absolute));
         const { generate } = await import("./gen/generate.js");
         return await generate(command, files, io);
       }

@@ -15,8 +15,8 @@ import { buildInstalledPackage } from "./installed-package.js";
 let project: string;
 let bin: string;
 
-function cli(args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [bin, ...args], { cwd: project, encoding: "utf8" });
+function cli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [bin, ...args], { cwd: project, encoding: "utf8", env });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -57,6 +57,20 @@ describe("the installed nix2aci-gen", () => {
     expect(manifest.app.exec).toEqual(["/bin/sh", "-c", "echo ${HOME} ''ok''"]);
     const built = await nixBuild([path.join(project, "nix"), ...hostPkgsArg, "-A", "app"]);
     expect(built).toHaveLength(1);
+  });
+
+  it("without a working esbuild binary, jiti's babel transform gives the same output and errors", () => {
+    // esbuild runs whatever ESBUILD_BINARY_PATH names: /bin/false stands for a missing or broken binary.
+    const broken = { ...process.env, ESBUILD_BINARY_PATH: "/bin/false", JITI_FS_CACHE: "false" };
+    const withEsbuild = cli(["specs/app.ts"]);
+    const withBabel = cli(["specs/app.ts"], broken);
+    expect(withBabel.code, withBabel.stderr).toBe(0);
+    expect(withBabel.stdout).toBe(withEsbuild.stdout);
+    writeFileSync(path.join(project, "broken.ts"), `import { defineACI } from "nix2aci";\nexport default defineACI({ name: "example.org/x",, });\n`);
+    const syntax = cli(["broken.ts"], broken);
+    expect(syntax.code).toBe(1);
+    expect(syntax.stderr).toMatch(/^broken\.ts: syntax error at line 2, column 49: /);
+    expect(cli(["broken.ts"]).stderr).toMatch(/^broken\.ts: syntax error at line 2, column 49: /);
   });
 
   it("a bad spec: exit 1, file and field on stderr, nothing on stdout", () => {

@@ -3,10 +3,11 @@
  * for what esbuild's CommonJS cannot express (top-level await, import.meta, import()). Each case
  * checks the rendered output, so a module that loads but evaluates wrongly fails too.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../render/support.js";
+import { bundleSpecs } from "../../lib/cli/gen/bundle.js";
+import { listFiles, tempDir } from "../render/support.js";
 import { runGen } from "./support.js";
 
 function project(files: Record<string, string>): string {
@@ -64,6 +65,73 @@ describe("spec modules that load", () => {
     const run = await runGen(["--out-dir", "nix", "specs"], dir);
     expect(run.stderr).toContain("41 written");
     expect(run.code).toBe(0);
+  });
+});
+
+describe("a folder of specs of every kind, loaded in one run", () => {
+  const kinds: Record<string, string> = {
+    "lib/common.ts": `export const shell: string = "/bin/common";\n`,
+    "specs/shared-a.ts": `${header}import { shell } from "../lib/common.ts";\n${spec("example.org/shared-a", "shell")}`,
+    "specs/shared-b.ts": `${header}import { shell } from "../lib/common";\n${spec("example.org/shared-b", "`${shell}-b`")}`,
+    "specs/tla.ts": `${header}const shell = await Promise.resolve("/bin/tla");\n${spec("example.org/tla", "shell")}`,
+    "specs/meta.ts": `${header}${spec("example.org/meta", `import.meta.url.endsWith("/specs/meta.ts") ? "/bin/meta" : "/bin/wrong"`)}`,
+    "specs/helper.cjs": `module.exports = { shell: "/bin/cjs" };\n`,
+    "specs/cjs.ts": `${header}import helper from "./helper.cjs";\n${spec("example.org/cjs", "helper.shell")}`,
+    "node_modules/fake-pkg/index.js": `exports.shell = "/bin/far";\n`,
+    "specs/pkg/node_modules/fake-pkg/index.js": `exports.shell = "/bin/near";\n`,
+    "specs/far.ts": `${header}import { shell } from "fake-pkg";\n${spec("example.org/far", "shell")}`,
+    "specs/pkg/near.ts": `${header}import { shell } from "fake-pkg";\n${spec("example.org/near", "shell")}`,
+    "specs/builtin.ts": `${header}import path from "node:path";\n${spec("example.org/builtin", `path.posix.join("/bin", "builtin")`)}`,
+    "specs/data.json": `{ "shell": "/bin/json" }\n`,
+    "specs/json.ts": `${header}import data from "./data.json";\n${spec("example.org/json", "data.shell")}`,
+    "specs/list.ts": `${header}export default [1, 2].map((i) => defineACI({ name: \`example.org/list-\${i}\`, packages: [pkgs.busybox], exec: [\`/bin/list-\${i}\`] }));\n`,
+  };
+  for (let i = 0; i < 20; i++) kinds[`specs/many/s${String(i).padStart(2, "0")}.ts`] = `${header}${spec(`example.org/many-${i}`, `"/bin/many-${i}"`)}`;
+  const execs = ["/bin/common", "/bin/common-b", "/bin/tla", "/bin/meta", "/bin/cjs", "/bin/far", "/bin/near", "/bin/builtin", "/bin/json", "/bin/list-1", "/bin/list-2"];
+  for (let i = 0; i < 20; i++) execs.push(`/bin/many-${i}`);
+
+  function outputs(dir: string): string {
+    const out = path.join(dir, "nix");
+    return listFiles(out).map((file) => readFileSync(path.join(out, file), "utf8")).join("\n");
+  }
+
+  it("each spec's module runs as it would alone: helpers, CommonJS, packages from its own folder, JSON, lists", async () => {
+    const dir = project(kinds);
+    const run = await runGen(["--out-dir", "nix", "specs"], dir);
+    expect(run.stderr).toContain("written");
+    expect(run.code).toBe(0);
+    const text = outputs(dir);
+    for (const exec of execs) expect(text).toContain(`"${exec}"`);
+    expect(text).not.toContain("/bin/wrong");
+  });
+
+  it("one bundle serves the specs that run there as alone; the others are compiled one at a time", async () => {
+    const dir = project(kinds);
+    const specs = Object.keys(kinds).filter((name) => name.startsWith("specs/") && name.endsWith(".ts")).map((name) => path.join(dir, name));
+    const { bundle, rest } = await bundleSpecs(specs);
+    const names = (files: Iterable<string>): string[] => [...files].map((file) => path.relative(dir, file)).sort();
+    const alone = ["specs/cjs.ts", "specs/far.ts", "specs/meta.ts", "specs/pkg/near.ts", "specs/tla.ts"];
+    expect(names(rest)).toEqual(alone);
+    expect(names(bundle?.index.keys() ?? [])).toEqual(names(specs).filter((name) => !alone.includes(name)));
+  });
+
+  it("bad modules among them: each reported alone, at its file, nothing written", async () => {
+    const dir = project({
+      ...kinds,
+      "specs/broken.ts": `${header}const x = { a: 1,, };\n${spec("example.org/broken", `"/bin/sh"`)}`,
+      "specs/throws.ts": `${header}import { boom } from "./thrower.ts";\n${spec("example.org/throws", "boom")}`,
+      "specs/thrower.ts": `export const boom: string = "/bin/boom";\nthrow new RangeError("thrower says no");\n`,
+      "specs/bad-helper-user.ts": `${header}import { shell } from "../lib/bad.ts";\n${spec("example.org/bad-helper", "shell")}`,
+      "lib/bad.ts": `export const shell = { a: 1,, };\n`,
+    });
+    const run = await runGen(["--out-dir", "nix", "specs"], dir);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines).toContain("specs/broken.ts: syntax error at line 2, column 17: Expected identifier but found \",\"");
+    expect(lines.filter((line) => line.startsWith("specs/thrower.ts: the spec module threw RangeError: thrower says no"))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith("specs/throws.ts: the spec module threw RangeError: thrower says no"))).toHaveLength(1);
+    expect(lines).toContain(`specs/bad-helper-user.ts: syntax error in ${path.join(dir, "lib/bad.ts")} at line 1, column 28: Expected identifier but found ","`);
+    expect(lines.at(-1)).toBe("nix2aci-gen: 4 problems; nothing written");
   });
 });
 

@@ -1,6 +1,11 @@
+import { createRequire, isBuiltin } from "node:module";
 import { createJiti, type Jiti, type JitiOptions, type TransformOptions } from "jiti";
 import * as nix2aci from "../../index.js";
-import { SpecSyntaxError, startTranspiling, transpileForJiti, transpiled } from "./transpile.js";
+import type { SpecBundle } from "./bundle.js";
+import { compiledSpec, startCompiling } from "./compile-specs.js";
+import { SpecSyntaxError } from "./esbuild.js";
+import { evaluateCommonJS, type Require } from "./evaluate.js";
+import { transpileForJiti } from "./transpile.js";
 
 /** The outcome of loading one spec module: its default export, or why there is none. */
 export type LoadedModule =
@@ -14,45 +19,48 @@ const sharedOptions: JitiOptions = {
   moduleCache: false,
 };
 
-let loader: Jiti | undefined;
 let babelLoader: Jiti | undefined;
 
 /**
- * The loader: jiti, compiling with esbuild (./transpile.ts). Its file cache is off: esbuild
- * compiles a spec faster than jiti reads and checks a cached copy, and nothing is left in /tmp.
- * jiti's own babel transform, with its cache, remains for what esbuild leaves to it.
+ * jiti, compiling with esbuild (./transpile.ts). Its file cache is off: esbuild compiles a file
+ * faster than jiti reads and checks a cached copy, and nothing is left in /tmp. jiti's own babel
+ * transform, with its cache, remains for what esbuild leaves to it.
  */
-function specLoader(): Jiti {
-  loader ??= createJiti(import.meta.url, {
-    ...sharedOptions,
-    fsCache: false,
-    transform: (options: TransformOptions) => ({
-      code: transpileForJiti(options.source, options.filename ?? "", () => {
-        babelLoader ??= createJiti(import.meta.url, sharedOptions);
-        return babelLoader.transform(options);
-      }),
+const loaderOptions: JitiOptions = {
+  ...sharedOptions,
+  fsCache: false,
+  transform: (options: TransformOptions) => ({
+    code: transpileForJiti(options.source, options.filename ?? "", () => {
+      babelLoader ??= createJiti(import.meta.url, sharedOptions);
+      return babelLoader.transform(options);
     }),
-  });
-  return loader;
-}
+  }),
+};
+
+let loader: Jiti | undefined;
+const nodeRequire = createRequire(import.meta.url);
 
 /** Starts compiling these spec files in the background, ahead of `loadSpecModule` on each. */
 export function prepareSpecModules(absolutePaths: readonly string[]): void {
-  startTranspiling(absolutePaths);
+  startCompiling(absolutePaths);
 }
 
 /**
  * Loads a spec module (TypeScript or JavaScript) without a build step. `import … from "nix2aci"`
- * in the spec resolves to the very module instance this CLI runs on (a jiti virtual module), so
- * spec values made by `defineACI`/`pkgs`/`param` are the ones lib/render understands, in the
- * repository (sources) and in an installed package (dist/) alike.
+ * in the spec resolves to the very module instance this CLI runs on (a jiti virtual module, or
+ * the `require` given to esbuild's output), so spec values made by `defineACI`/`pkgs`/`param` are
+ * the ones lib/render understands, in the repository (sources) and in an installed package
+ * (dist/) alike.
  */
 export async function loadSpecModule(absolutePath: string): Promise<LoadedModule> {
-  startTranspiling([absolutePath]);
-  await transpiled(absolutePath);
+  const compiled = await compiledSpec(absolutePath);
   let namespace: unknown;
   try {
-    namespace = await specLoader().import(absolutePath);
+    if (compiled?.kind === "syntax-error") throw compiled.error;
+    if (compiled?.kind === "bundled") namespace = runBundled(compiled.bundle, compiled.index);
+    else if (compiled?.kind === "code") namespace = evaluateCommonJS(compiled.code, absolutePath, requireFrom(absolutePath));
+    // Left to babel, or not read: jiti does it all, and says what went wrong.
+    else namespace = await (loader ??= createJiti(import.meta.url, loaderOptions)).import(absolutePath);
   } catch (error) {
     return { ok: false, message: describeLoadError(error, absolutePath), error };
   }
@@ -60,6 +68,35 @@ export async function loadSpecModule(absolutePath: string): Promise<LoadedModule
     return { ok: false, error: undefined, message: "no default export (export default defineACI({ … }) or a list of specs)" };
   }
   return { ok: true, exported: namespace.default };
+}
+
+/** Each bundle's module loaders, once it has run. */
+const bundleModules = new WeakMap<SpecBundle, readonly unknown[]>();
+
+function runBundled(bundle: SpecBundle, index: number): unknown {
+  let modules = bundleModules.get(bundle);
+  if (modules === undefined) {
+    // The bundle imports nothing but these two (bundle.ts checks it).
+    const require: Require = (id) => (id === "nix2aci" ? nix2aci : isBuiltin(id) ? nodeRequire(id) : missing(id));
+    const exported = evaluateCommonJS(bundle.code, bundle.filename, require);
+    modules = Array.isArray(exported) ? exported : [];
+    bundleModules.set(bundle, modules);
+  }
+  const load = modules[index];
+  return typeof load === "function" ? (load as () => unknown)() : missing(`spec module ${index}`);
+}
+
+function missing(what: string): never {
+  throw new Error(`internal error: the spec bundle has no ${what}`);
+}
+
+/** A `require` for a spec compiled alone: "nix2aci" as above, anything else through jiti. */
+function requireFrom(file: string): Require {
+  let jiti: Jiti | undefined;
+  const forFile = (): Jiti => (jiti ??= createJiti(file, loaderOptions));
+  return Object.assign((id: string): unknown => (id === "nix2aci" ? nix2aci : forFile()(id)), {
+    resolve: (id: string, options?: { paths?: string[] }): string => forFile().resolve(id, options),
+  });
 }
 
 /** One readable line or paragraph from whatever a module threw while loading. */

@@ -1,34 +1,29 @@
 /**
- * TypeScript/ESM → CommonJS for jiti, with esbuild (a native binary, one child process for the
- * whole run) instead of jiti's own babel transform, which cost ~10 ms of CPU per spec file.
- * Spec files are sent to esbuild all at once (`startTranspiling`), so esbuild compiles them on the
- * second core while this process evaluates the ones already done.
+ * One file at a time, TypeScript/ESM → CommonJS with esbuild, for what the spec bundle
+ * (./bundle.ts) does not take: modules that jiti loads (through `transpileForJiti`, its
+ * `transform` hook) and spec files left out of the bundle (`startTranspiling`, in the background).
  *
- * Whatever esbuild cannot turn into the same CommonJS that jiti's babel transform makes is left
- * to babel (`babelFallback`): top-level await, `import.meta`, dynamic `import()` (jiti maps it to
- * its own async import), and any other esbuild warning; also everything when the esbuild binary is
- * missing (an install with optional dependencies left out).
+ * Whatever esbuild cannot turn into the CommonJS that jiti's babel transform makes is left to
+ * babel: top-level await, `import.meta`, `import()`, anything esbuild warns about, and everything
+ * when the esbuild binary is missing or broken.
  */
 import { readFileSync } from "node:fs";
-import type { Message, TransformFailure, TransformOptions as EsbuildOptions } from "esbuild";
-
-type Esbuild = typeof import("esbuild");
-
-/** A spec module's source has a syntax error: where, as line (1-based) and column (0-based, UTF-16 units). */
-export class SpecSyntaxError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly reason: string,
-  ) {
-    super(`${file}:${line}:${column}: ${reason}`);
-    this.name = "SpecSyntaxError";
-  }
-}
+import type { TransformOptions } from "esbuild";
+import {
+  callEsbuild,
+  failureMessages,
+  loadEsbuild,
+  loadedEsbuild,
+  needsBabel,
+  strict,
+  syntaxError,
+  target,
+  type Esbuild,
+  type SpecSyntaxError,
+} from "./esbuild.js";
 
 /** What became of one source: CommonJS code, a syntax error, or a case for babel. */
-type Outcome =
+export type Outcome =
   | { readonly kind: "code"; readonly code: string }
   | { readonly kind: "syntax-error"; readonly error: SpecSyntaxError }
   | { readonly kind: "babel" };
@@ -38,19 +33,12 @@ interface Done {
   readonly outcome: Outcome;
 }
 
-/** Sources that esbuild's CommonJS output would not run like jiti's own transform does. */
-const needsBabel = /\bimport\s*\(|\bimport\s*\.\s*meta\b/;
-
 interface Job {
   started: boolean;
   readonly start: () => void;
   readonly settled: Promise<void>;
 }
 
-let esbuildLoad: Promise<Esbuild | undefined> | undefined;
-let esbuildSync: Esbuild | undefined;
-/** Cleared when esbuild fails for a reason other than the source (its binary missing or broken). */
-let esbuildWorks = true;
 /** Results by file, kept while the source is unchanged (helpers imported by many specs). */
 const done = new Map<string, Done>();
 /** Files handed to `startTranspiling`, by file: settles when its result is in `done`. */
@@ -61,25 +49,15 @@ let inFlight = 0;
 let sent = 0;
 /**
  * How many files are sent to esbuild at once. esbuild works on all it was sent together, so the
- * file loaded next arrives sooner when few are in flight; but before the first spec loads, this
- * process spends ~0.3 s loading its own modules without a chance to send more, so the first
- * files go all at once.
+ * file loaded next arrives sooner when few are in flight; but the first files go all at once,
+ * as this process may be busy for a while before it can send more.
  */
 const window = 16;
 const firstBatch = 256;
 
-function loadEsbuild(): Promise<Esbuild | undefined> {
-  esbuildLoad ??= import("esbuild").then(
-    (module) => (esbuildSync = module),
-    () => undefined,
-  );
-  return esbuildLoad;
-}
-
 /**
  * Queues these files for compiling in the background, in this order; `transpiled` then waits for
- * one of them. Files not queued (modules that specs import) are compiled synchronously when jiti
- * asks.
+ * one of them.
  */
 export function startTranspiling(files: readonly string[]): void {
   if (waiting.length === 0 && inFlight === 0) sent = 0;
@@ -109,7 +87,6 @@ export function startTranspiling(files: readonly string[]): void {
 }
 
 function pump(): void {
-  if (esbuildLoad === undefined) return;
   while ((inFlight < window || sent < firstBatch) && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
 }
 
@@ -124,16 +101,20 @@ async function compileFile(file: string): Promise<void> {
   done.set(file, { source, outcome: esbuild === undefined ? { kind: "babel" } : await compile(esbuild, source, file) });
 }
 
-/** Waits until a file passed to `startTranspiling` is compiled (or failed to be); sends it now if not yet sent. */
-export async function transpiled(file: string): Promise<void> {
+/**
+ * Waits until a file passed to `startTranspiling` is compiled (sending it now if not sent yet);
+ * its outcome, or undefined when it was not queued or could not be read (jiti will say why).
+ */
+export async function transpiled(file: string): Promise<Outcome | undefined> {
   const job = jobs.get(file);
-  if (job === undefined) return;
+  if (job === undefined) return undefined;
   if (!job.started) {
     await loadEsbuild();
     job.start();
   }
   await job.settled;
   jobs.delete(file);
+  return done.get(file)?.outcome;
 }
 
 /**
@@ -143,7 +124,8 @@ export async function transpiled(file: string): Promise<void> {
 export function transpileForJiti(source: string, filename: string, babelFallback: () => string): string {
   let outcome = done.get(filename)?.source === source ? done.get(filename)?.outcome : undefined;
   if (outcome === undefined) {
-    outcome = esbuildSync === undefined ? { kind: "babel" } : compileSync(esbuildSync, source, filename);
+    const esbuild = loadedEsbuild();
+    outcome = esbuild === undefined ? { kind: "babel" } : compileSync(esbuild, source, filename);
     done.set(filename, { source, outcome });
   }
   switch (outcome.kind) {
@@ -156,68 +138,39 @@ export function transpileForJiti(source: string, filename: string, babelFallback
   }
 }
 
-let serviceStarted = false;
-
-/**
- * Runs `call`, the first call to esbuild, which starts its service (a Go program) with this
- * process's environment: with GOGC=400 rather than Go's default 100 it spends ~25% less CPU on
- * many small files (measured: 1000 specs, 1.0 s → 0.75 s). A GOGC the user set is kept.
- */
-function withLessGoGC<T>(call: () => T): T {
-  if (serviceStarted || process.env["GOGC"] !== undefined) return call();
-  serviceStarted = true;
-  process.env["GOGC"] = "400";
-  try {
-    return call();
-  } finally {
-    delete process.env["GOGC"];
-  }
-}
-
-function options(file: string): EsbuildOptions {
+function options(file: string): TransformOptions {
   return {
     loader: /\.[cm]?tsx$/.test(file) ? "tsx" : /\.[cm]?ts$/.test(file) ? "ts" : "js",
     format: "cjs",
     sourcefile: file,
-    // Lower only what this Node cannot parse.
-    target: `node${process.versions.node}`,
+    target,
     logLevel: "silent",
   };
 }
 
 async function compile(esbuild: Esbuild, source: string, file: string): Promise<Outcome> {
-  if (!esbuildWorks || needsBabel.test(source)) return { kind: "babel" };
+  if (needsBabel.test(source)) return { kind: "babel" };
   try {
-    const result = await withLessGoGC(() => esbuild.transform(source, options(file)));
-    return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: result.code };
+    const result = await callEsbuild(() => esbuild.transform(source, options(file)));
+    return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: strict(result.code) };
   } catch (error) {
     return failure(error, file);
   }
 }
 
 function compileSync(esbuild: Esbuild, source: string, file: string): Outcome {
-  if (!esbuildWorks || needsBabel.test(source)) return { kind: "babel" };
+  if (needsBabel.test(source)) return { kind: "babel" };
   try {
-    const result = esbuild.transformSync(source, options(file));
-    return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: result.code };
+    const result = callEsbuild(() => esbuild.transformSync(source, options(file)));
+    return result.warnings.length > 0 ? { kind: "babel" } : { kind: "code", code: strict(result.code) };
   } catch (error) {
     return failure(error, file);
   }
 }
 
-/**
- * A parse error in the source becomes a SpecSyntaxError; anything else (what CommonJS output cannot
- * express, such as top-level await; a missing esbuild binary) goes to babel, which decides.
- */
+/** A parse error becomes a SpecSyntaxError; anything else goes to babel, which decides. */
 function failure(error: unknown, file: string): Outcome {
-  const first: Message | undefined = (error as Partial<TransformFailure>).errors?.[0];
-  const location = first?.location;
-  if (first === undefined || location === null || location === undefined) {
-    esbuildWorks = false;
-    return { kind: "babel" };
-  }
-  if (/output format/.test(first.text)) return { kind: "babel" };
-  // esbuild counts columns in UTF-8 bytes; editors and babel (jiti's messages until now) in UTF-16 units.
-  const column = Buffer.from(location.lineText, "utf8").subarray(0, location.column).toString("utf8").length;
-  return { kind: "syntax-error", error: new SpecSyntaxError(file, location.line, column, first.text) };
+  const first = failureMessages(error)?.[0];
+  const syntax = first === undefined ? undefined : syntaxError(first, file);
+  return syntax === undefined ? { kind: "babel" } : { kind: "syntax-error", error: syntax };
 }
