@@ -23,16 +23,25 @@ export function writeTree(dir: string, tree: ReadonlyMap<string, string>): Write
   const written: string[] = [];
   const unchanged: string[] = [];
   const pending: { temp: string; target: string }[] = [];
+  // Folders made ready, and whether this call created them: then they hold no target yet, and
+  // there is nothing to compare (saves a failed open per file when writing a new tree).
+  const folders = new Map<string, boolean>();
+  const tempSuffix = `${process.pid}-${randomBytes(6).toString("hex")}`;
   try {
     for (const [relative, text] of tree) {
       const target = path.join(dir, ...relative.split("/"));
+      const folder = path.dirname(target);
+      let created = folders.get(folder);
+      if (created === undefined) {
+        created = mkdirSync(folder, { recursive: true }) !== undefined;
+        folders.set(folder, created);
+      }
       const bytes = Buffer.from(text, "utf8");
-      if (readIfFile(target)?.equals(bytes) === true) {
+      if (!created && readIfFile(target)?.equals(bytes) === true) {
         unchanged.push(relative);
         continue;
       }
-      mkdirSync(path.dirname(target), { recursive: true });
-      const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+      const temp = path.join(folder, `.${path.basename(target)}.${tempSuffix}-${pending.length}.tmp`);
       writeFileSync(temp, bytes, { flag: "wx" });
       pending.push({ temp, target });
       written.push(relative);

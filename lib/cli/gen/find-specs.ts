@@ -43,7 +43,7 @@ export function findSpecFiles(inputs: readonly string[], cwd: string): SpecFile[
   const seen = new Set<string>();
   const files: SpecFile[] = [];
   for (const absolute of found) {
-    const real = realpathSync(absolute);
+    const real = realpathSync.native(absolute);
     if (seen.has(real)) continue;
     seen.add(real);
     files.push({ absolute, relative: path.relative(base, absolute).split(path.sep).join("/") });
