@@ -28,9 +28,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         const files = findSpecFiles(command.inputs, io.cwd);
         // esbuild compiles the spec files in the background while the renderer, the spec checks
         // and the rest of nix2aci load (~0.3 s), hence these modules are imported only now.
-        startCompiling(files.map((file) => file.absolute));
+        const compilation = startCompiling(files.map((file) => file.absolute));
         const { generate } = await import("./gen/generate.js");
-        return await generate(command, files, io);
+        return await generate(command, files, io, compilation);
       }
     }
   } catch (error) {

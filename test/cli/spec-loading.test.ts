@@ -58,6 +58,15 @@ describe("spec modules that load", () => {
     expect((await runGen(["spec.ts"], dir)).stdout).toContain('"/bin/second"');
   });
 
+  it("a run that stopped before loading its specs (bad usage) leaves nothing stale for the next", async () => {
+    const dir = project({ "specs/a.ts": `${header}${spec("example.org/a", `"/bin/first"`)}`, "specs/b.ts": `${header}${spec("example.org/b", `"/bin/b"`)}` });
+    expect((await runGen(["specs"], dir)).code).toBe(2);
+    writeFileSync(path.join(dir, "specs/a.ts"), `${header}${spec("example.org/a", `"/bin/second"`)}`);
+    const run = await runGen(["--out-dir", "nix", "specs"], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "nix/a.nix"), "utf8")).toContain('"/bin/second"');
+  });
+
   it("many files in one folder: each its own output, in order", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 40; i++) files[`specs/s${String(i).padStart(2, "0")}.ts`] = `${header}${spec(`example.org/s${i}`, `"/bin/s${i}"`)}`;

@@ -7,7 +7,8 @@ import { UsageError, type GenCommand } from "./args.js";
 import { checkWithNix } from "./check.js";
 import type { SpecFile } from "./find-specs.js";
 import type { CliIO } from "./io.js";
-import { loadSpecModule, prepareSpecModules } from "./load-spec-module.js";
+import { startCompiling, type SpecCompilation } from "./compile-specs.js";
+import { loadSpecModule } from "./load-spec-module.js";
 import { nixDirFor } from "./nix-dir.js";
 
 type Generate = Extract<GenCommand, { kind: "generate" }>;
@@ -19,16 +20,19 @@ interface ModuleSpecs {
   readonly inList: boolean;
 }
 
-/** Generates from `files`, the spec files that `command.inputs` name (see findSpecFiles). */
-export async function generate(command: Generate, files: readonly SpecFile[], io: CliIO): Promise<number> {
+/**
+ * Generates from `files`, the spec files that `command.inputs` name (see findSpecFiles), compiled
+ * by `compilation` if given (started early, see ../gen.ts).
+ */
+export async function generate(command: Generate, files: readonly SpecFile[], io: CliIO, compilation?: SpecCompilation): Promise<number> {
   if (command.outDir === undefined && files.length !== 1) throw new UsageError("a folder needs --out-dir DIR");
   const display = (file: SpecFile): string => displayPath(file.absolute, io.cwd);
 
   const errors: string[] = [];
   const modules: ModuleSpecs[] = [];
-  prepareSpecModules(files.map((file) => file.absolute));
+  const compiling = compilation ?? startCompiling(files.map((file) => file.absolute));
   for (const file of files) {
-    const loaded = await loadSpecModule(file.absolute);
+    const loaded = await loadSpecModule(file.absolute, compiling);
     if (!loaded.ok) {
       errors.push(...describeFailure(display(file), loaded.message, loaded.error));
       continue;

@@ -2,7 +2,7 @@ import { createRequire, isBuiltin } from "node:module";
 import { createJiti, type Jiti, type JitiOptions, type TransformOptions } from "jiti";
 import * as nix2aci from "../../index.js";
 import type { SpecBundle } from "./bundle.js";
-import { compiledSpec, startCompiling } from "./compile-specs.js";
+import { startCompiling, type SpecCompilation } from "./compile-specs.js";
 import { SpecSyntaxError } from "./esbuild.js";
 import { evaluateCommonJS, type Require } from "./evaluate.js";
 import { transpileForJiti } from "./transpile.js";
@@ -40,20 +40,15 @@ const loaderOptions: JitiOptions = {
 let loader: Jiti | undefined;
 const nodeRequire = createRequire(import.meta.url);
 
-/** Starts compiling these spec files in the background, ahead of `loadSpecModule` on each. */
-export function prepareSpecModules(absolutePaths: readonly string[]): void {
-  startCompiling(absolutePaths);
-}
-
 /**
  * Loads a spec module (TypeScript or JavaScript) without a build step. `import … from "nix2aci"`
  * in the spec resolves to the very module instance this CLI runs on (a jiti virtual module, or
  * the `require` given to esbuild's output), so spec values made by `defineACI`/`pkgs`/`param` are
  * the ones lib/render understands, in the repository (sources) and in an installed package
- * (dist/) alike.
+ * (dist/) alike. `compilation` should hold the file (see startCompiling), else it is compiled now.
  */
-export async function loadSpecModule(absolutePath: string): Promise<LoadedModule> {
-  const compiled = await compiledSpec(absolutePath);
+export async function loadSpecModule(absolutePath: string, compilation: SpecCompilation = startCompiling([absolutePath])): Promise<LoadedModule> {
+  const compiled = await compilation.compiled(absolutePath);
   let namespace: unknown;
   try {
     if (compiled?.kind === "syntax-error") throw compiled.error;

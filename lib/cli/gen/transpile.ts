@@ -36,7 +36,8 @@ interface Done {
 interface Job {
   started: boolean;
   readonly start: () => void;
-  readonly settled: Promise<void>;
+  /** The outcome, or undefined when the file could not be read. */
+  readonly settled: Promise<Outcome | undefined>;
 }
 
 /** Results by file, kept while the source is unchanged (helpers imported by many specs). */
@@ -56,14 +57,13 @@ const window = 16;
 const firstBatch = 256;
 
 /**
- * Queues these files for compiling in the background, in this order; `transpiled` then waits for
- * one of them.
+ * Queues these files for compiling in the background, in this order (the source each has now);
+ * `transpiled` then waits for one of them.
  */
 export function startTranspiling(files: readonly string[]): void {
   if (waiting.length === 0 && inFlight === 0) sent = 0;
   for (const file of files) {
-    if (jobs.has(file)) continue;
-    let finish = (): void => {};
+    let finish = (_outcome: Outcome | undefined): void => {};
     const job: Job = {
       started: false,
       start: () => {
@@ -71,14 +71,14 @@ export function startTranspiling(files: readonly string[]): void {
         job.started = true;
         inFlight++;
         sent++;
-        const settle = (): void => {
+        const settle = (outcome: Outcome | undefined): void => {
           inFlight--;
-          finish();
+          finish(outcome);
           pump();
         };
-        compileFile(file).then(settle, settle);
+        compileFile(file).then(settle, () => settle(undefined));
       },
-      settled: new Promise<void>((resolve) => (finish = resolve)),
+      settled: new Promise<Outcome | undefined>((resolve) => (finish = resolve)),
     };
     jobs.set(file, job);
     waiting.push(file);
@@ -90,15 +90,17 @@ function pump(): void {
   while ((inFlight < window || sent < firstBatch) && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
 }
 
-async function compileFile(file: string): Promise<void> {
+async function compileFile(file: string): Promise<Outcome | undefined> {
   const esbuild = await loadEsbuild();
   let source: string;
   try {
     source = readFileSync(file, "utf8");
   } catch {
-    return; // unreadable: jiti reports it when it reads the file itself
+    return undefined; // unreadable: jiti reports it when it reads the file itself
   }
-  done.set(file, { source, outcome: esbuild === undefined ? { kind: "babel" } : await compile(esbuild, source, file) });
+  const outcome: Outcome = esbuild === undefined ? { kind: "babel" } : await compile(esbuild, source, file);
+  done.set(file, { source, outcome });
+  return outcome;
 }
 
 /**
@@ -112,9 +114,9 @@ export async function transpiled(file: string): Promise<Outcome | undefined> {
     await loadEsbuild();
     job.start();
   }
-  await job.settled;
-  jobs.delete(file);
-  return done.get(file)?.outcome;
+  const outcome = await job.settled;
+  if (jobs.get(file) === job) jobs.delete(file);
+  return outcome;
 }
 
 /**
