@@ -2,9 +2,12 @@
  * nix2aci-gen on a folder of many spec files, as a user runs it: a cold `node bin/nix2aci-gen.js
  * --out-dir …` process each time (package built like the published one). Reports the median of
  * several runs, and the peak resident memory of the process.
- *   - no transpile cache: JITI_FS_CACHE=false, every spec is compiled from TypeScript;
- *   - warm cache: jiti's file cache holds the compiled specs (the usual second run);
- *   - unchanged: the output folder is already up to date (nothing is written).
+ *   - no transpile cache: JITI_FS_CACHE=false, every spec is compiled from TypeScript (by esbuild,
+ *     all in one bundle, which keeps no cache: the warm scenarios compile the same way);
+ *   - warm cache: jiti's file cache holds what its babel transform compiled (the usual second run);
+ *   - unchanged: the output folder is already up to date (nothing is written);
+ *   - esbuild unavailable: its binary broken (ESBUILD_BINARY_PATH=/bin/false), so jiti's babel
+ *     transform compiles every spec, as before esbuild was used (no cache either).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -82,6 +85,10 @@ export default async function generatorBench({ smoke }: BenchOptions): Promise<s
       return runOnce(bin, outDir, specDir, process.env);
     }],
     ["warm transpile cache, output up to date", () => runOnce(bin, outDir, specDir, process.env)],
+    ["esbuild unavailable (jiti's babel), no transpile cache, empty output folder", () => {
+      rmSync(outDir, { recursive: true, force: true });
+      return runOnce(bin, outDir, specDir, { ...process.env, JITI_FS_CACHE: "false", ESBUILD_BINARY_PATH: "/bin/false" });
+    }],
   ];
   runOnce(bin, outDir, specDir, process.env); // fill jiti's cache for the warm scenarios
   const rows: string[] = [];

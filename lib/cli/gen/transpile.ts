@@ -42,26 +42,22 @@ interface Job {
 
 /** Results by file, kept while the source is unchanged (helpers imported by many specs). */
 const done = new Map<string, Done>();
-/** Files handed to `startTranspiling`, by file: settles when its result is in `done`. */
+/** The latest job of each file handed to `startTranspiling` (a replaced job is never waited for). */
 const jobs = new Map<string, Job>();
 /** Files to send to esbuild, in the order they will be loaded (some may have been sent already). */
 const waiting: string[] = [];
 let inFlight = 0;
-let sent = 0;
 /**
  * How many files are sent to esbuild at once. esbuild works on all it was sent together, so the
- * file loaded next arrives sooner when few are in flight; but the first files go all at once,
- * as this process may be busy for a while before it can send more.
+ * file loaded next arrives sooner when few are in flight, and some more keep esbuild busy.
  */
 const window = 16;
-const firstBatch = 256;
 
 /**
  * Queues these files for compiling in the background, in this order (the source each has now);
  * `transpiled` then waits for one of them.
  */
 export function startTranspiling(files: readonly string[]): void {
-  if (waiting.length === 0 && inFlight === 0) sent = 0;
   for (const file of files) {
     let finish = (_outcome: Outcome | undefined): void => {};
     const job: Job = {
@@ -70,7 +66,6 @@ export function startTranspiling(files: readonly string[]): void {
         if (job.started) return;
         job.started = true;
         inFlight++;
-        sent++;
         const settle = (outcome: Outcome | undefined): void => {
           inFlight--;
           finish(outcome);
@@ -87,7 +82,7 @@ export function startTranspiling(files: readonly string[]): void {
 }
 
 function pump(): void {
-  while ((inFlight < window || sent < firstBatch) && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
+  while (inFlight < window && waiting.length > 0) jobs.get(waiting.shift() as string)?.start();
 }
 
 async function compileFile(file: string): Promise<Outcome | undefined> {
