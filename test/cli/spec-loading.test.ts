@@ -93,10 +93,13 @@ describe("a folder of specs of every kind, loaded in one run", () => {
     "specs/builtin.ts": `${header}import path from "node:path";\n${spec("example.org/builtin", `path.posix.join("/bin", "builtin")`)}`,
     "specs/data.json": `{ "shell": "/bin/json" }\n`,
     "specs/json.ts": `${header}import data from "./data.json";\n${spec("example.org/json", "data.shell")}`,
+    "specs/filename.ts": `${header}${spec("example.org/filename", `__filename.endsWith("/specs/filename.ts") ? "/bin/filename" : __filename`)}`,
+    "lib/where.ts": `export const where: string = __dirname.endsWith("/lib") ? "/bin/dirname" : __dirname;\n`,
+    "specs/dirname.ts": `${header}import { where } from "../lib/where.ts";\n${spec("example.org/dirname", "where")}`,
     "specs/list.ts": `${header}export default [1, 2].map((i) => defineACI({ name: \`example.org/list-\${i}\`, packages: [pkgs.busybox], exec: [\`/bin/list-\${i}\`] }));\n`,
   };
   for (let i = 0; i < 20; i++) kinds[`specs/many/s${String(i).padStart(2, "0")}.ts`] = `${header}${spec(`example.org/many-${i}`, `"/bin/many-${i}"`)}`;
-  const execs = ["/bin/common", "/bin/common-b", "/bin/tla", "/bin/meta", "/bin/cjs", "/bin/far", "/bin/near", "/bin/builtin", "/bin/json", "/bin/list-1", "/bin/list-2"];
+  const execs = ["/bin/common", "/bin/common-b", "/bin/tla", "/bin/meta", "/bin/cjs", "/bin/far", "/bin/near", "/bin/builtin", "/bin/json", "/bin/list-1", "/bin/list-2", "/bin/filename", "/bin/dirname"];
   for (let i = 0; i < 20; i++) execs.push(`/bin/many-${i}`);
 
   function outputs(dir: string): string {
@@ -119,7 +122,7 @@ describe("a folder of specs of every kind, loaded in one run", () => {
     const specs = Object.keys(kinds).filter((name) => name.startsWith("specs/") && name.endsWith(".ts")).map((name) => path.join(dir, name));
     const { bundle, rest } = await bundleSpecs(specs);
     const names = (files: Iterable<string>): string[] => [...files].map((file) => path.relative(dir, file)).sort();
-    const alone = ["specs/cjs.ts", "specs/far.ts", "specs/meta.ts", "specs/pkg/near.ts", "specs/tla.ts"];
+    const alone = ["specs/cjs.ts", "specs/dirname.ts", "specs/far.ts", "specs/filename.ts", "specs/meta.ts", "specs/pkg/near.ts", "specs/tla.ts"];
     expect(names(rest)).toEqual(alone);
     expect(names(bundle?.index.keys() ?? [])).toEqual(names(specs).filter((name) => !alone.includes(name)));
   });

@@ -6,11 +6,13 @@
  *
  * The bundle serves a spec only if it runs there exactly as one file at a time would: its module
  * and those it imports (helpers in the project) are ES modules or JSON that esbuild compiled
- * without a warning, and import nothing from outside but "nix2aci" and Node's built-in modules
- * (an npm package could resolve differently from the spec's folder). Other specs are compiled one
+ * without a warning, that do not use `__filename` or `__dirname` (jiti gives each module its
+ * own), and import nothing from outside but "nix2aci" and Node's built-in modules (an npm
+ * package could resolve differently from the spec's folder). Other specs are compiled one
  * at a time (./transpile.ts), as are all of them if the bundle fails for a reason that cannot be
  * pinned on some spec files (those are left out and the bundle made again once).
  */
+import { readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import type { Message, Metafile } from "esbuild";
@@ -51,7 +53,7 @@ export async function bundleSpecs(files: readonly string[]): Promise<BundleOutco
     if (included.length > 0) attempt = await build(esbuild, included, root);
   }
   if (!attempt.built) return { bundle: undefined, rest: files };
-  const index = served(included, root, attempt.metafile, attempt.warnings);
+  const index = served(included, root, attempt);
   return {
     bundle: { code: attempt.code, filename: path.join(path.dirname(first), entryName), index },
     rest: files.filter((file) => !index.has(file)),
@@ -98,16 +100,21 @@ function blame(messages: readonly Message[], files: readonly string[], root: str
   return blamed;
 }
 
+const moduleLocals = /\b__(?:file|dir)name\b/;
+
 /** The spec files (with their index) that run in the bundle as they would alone; see the file comment. */
-function served(files: readonly string[], root: string, metafile: Metafile, warnings: readonly Message[]): Map<string, number> {
+function served(files: readonly string[], root: string, { code, metafile, warnings }: Extract<Attempt, { built: true }>): Map<string, number> {
   const index = new Map<string, number>();
   const unsafe = new Set<string>(); // metafile input paths
   for (const warning of warnings) {
     if (warning.location === null) return index;
     unsafe.add(warning.location.file);
   }
+  // Rare, so only looked for in the sources when the bundle has the words at all.
+  const localsUsed = moduleLocals.test(code);
   for (const [input, { format, imports }] of Object.entries(metafile.inputs)) {
     if (format === "cjs") unsafe.add(input);
+    if (localsUsed && usesModuleLocals(path.resolve(root, input))) unsafe.add(input);
     const foreign = imports.some(
       (use) => use.external === true && !((use.kind === "import-statement" || use.kind === "require-call") && (use.path === "nix2aci" || isBuiltin(use.path))),
     );
@@ -138,4 +145,12 @@ function served(files: readonly string[], root: string, metafile: Metafile, warn
     if (metafile.inputs[input] !== undefined && !unsafe.has(input)) index.set(file, i);
   });
   return index;
+}
+
+function usesModuleLocals(file: string): boolean {
+  try {
+    return moduleLocals.test(readFileSync(file, "utf8"));
+  } catch {
+    return true; // not a file (the bundle's entry): not a spec module either
+  }
 }
