@@ -33,6 +33,10 @@ describe("spec modules that load", () => {
     ["top-level await", {
       "spec.ts": `${header}const shell = await Promise.resolve("/bin/tla");\n${spec("example.org/tla", "shell")}`,
     }, ['exec = [ "/bin/tla" ];']],
+    ["a helper module with top-level await", {
+      "helper.ts": `export const shell: string = await Promise.resolve("/bin/helper-tla");\n`,
+      "spec.ts": `${header}import { shell } from "./helper.ts";\n${spec("example.org/helper-tla", "shell")}`,
+    }, ['exec = [ "/bin/helper-tla" ];']],
     ["import.meta.url", {
       "spec.ts": `${header}${spec("example.org/meta", `import.meta.url.endsWith("/spec.ts") ? "/bin/right" : "/bin/wrong"`)}`,
     }, ['exec = [ "/bin/right" ];']],

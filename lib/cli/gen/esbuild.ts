@@ -21,6 +21,22 @@ export class SpecSyntaxError extends Error {
 }
 
 /**
+ * A module with top-level await was required synchronously (by CommonJS that esbuild made): only
+ * jiti's babel transform, importing asynchronously from the spec down, can load it.
+ */
+export class NeedsAsyncImport extends Error {
+  constructor(readonly file: string) {
+    super(`${file} uses top-level await`);
+    this.name = "NeedsAsyncImport";
+  }
+}
+
+/** esbuild's refusal of top-level await (or anything else CommonJS output cannot express). */
+export function isOutputFormatLimit(message: Message): boolean {
+  return /output format/.test(message.text);
+}
+
+/**
  * Sources that esbuild's CommonJS would not run like jiti's babel transform does: `import.meta`
  * (empty in CommonJS) and `import()` (jiti maps it to its own async import).
  */
@@ -83,7 +99,7 @@ export function failureMessages(error: unknown): readonly Message[] | undefined 
  */
 export function syntaxError(message: Message, file: string): SpecSyntaxError | undefined {
   const location = message.location;
-  if (location === null || /output format/.test(message.text)) return undefined;
+  if (location === null || isOutputFormatLimit(message)) return undefined;
   // esbuild counts columns in UTF-8 bytes; editors and babel (jiti's messages until now) in UTF-16 units.
   const column = Buffer.from(location.lineText, "utf8").subarray(0, location.column).toString("utf8").length;
   return new SpecSyntaxError(file, location.line, column, message.text);

@@ -3,7 +3,7 @@ import { createJiti, type Jiti, type JitiOptions, type TransformOptions } from "
 import * as nix2aci from "../../index.js";
 import type { SpecBundle } from "./bundle.js";
 import { startCompiling, type SpecCompilation } from "./compile-specs.js";
-import { SpecSyntaxError } from "./esbuild.js";
+import { NeedsAsyncImport, SpecSyntaxError } from "./esbuild.js";
 import { evaluateCommonJS, type Require } from "./evaluate.js";
 import { transpileForJiti } from "./transpile.js";
 
@@ -20,6 +20,8 @@ const sharedOptions: JitiOptions = {
 };
 
 let babelLoader: Jiti | undefined;
+/** jiti with its own babel transform, as nix2aci-gen loaded every spec before esbuild. */
+const babel = (): Jiti => (babelLoader ??= createJiti(import.meta.url, sharedOptions));
 
 /**
  * jiti, compiling with esbuild (./transpile.ts). Its file cache is off: esbuild compiles a file
@@ -30,10 +32,7 @@ const loaderOptions: JitiOptions = {
   ...sharedOptions,
   fsCache: false,
   transform: (options: TransformOptions) => ({
-    code: transpileForJiti(options.source, options.filename ?? "", () => {
-      babelLoader ??= createJiti(import.meta.url, sharedOptions);
-      return babelLoader.transform(options);
-    }),
+    code: transpileForJiti(options.source, options.filename ?? "", options.async === true, () => babel().transform(options)),
   }),
 };
 
@@ -57,7 +56,13 @@ export async function loadSpecModule(absolutePath: string, compilation: SpecComp
     // Left to babel, or not read: jiti does it all, and says what went wrong.
     else namespace = await (loader ??= createJiti(import.meta.url, loaderOptions)).import(absolutePath);
   } catch (error) {
-    return { ok: false, message: describeLoadError(error, absolutePath), error };
+    if (!(error instanceof NeedsAsyncImport)) return { ok: false, message: describeLoadError(error, absolutePath), error };
+    // A module it imports has top-level await: all of it through babel, asynchronously.
+    try {
+      namespace = await babel().import(absolutePath);
+    } catch (babelError) {
+      return { ok: false, message: describeLoadError(babelError, absolutePath), error: babelError };
+    }
   }
   if (typeof namespace !== "object" || namespace === null || !("default" in namespace) || namespace.default === undefined) {
     return { ok: false, error: undefined, message: "no default export (export default defineACI({ … }) or a list of specs)" };

@@ -12,9 +12,11 @@ import type { TransformOptions } from "esbuild";
 import {
   callEsbuild,
   failureMessages,
+  isOutputFormatLimit,
   loadEsbuild,
   loadedEsbuild,
   needsBabel,
+  NeedsAsyncImport,
   strict,
   syntaxError,
   target,
@@ -22,11 +24,14 @@ import {
   type SpecSyntaxError,
 } from "./esbuild.js";
 
-/** What became of one source: CommonJS code, a syntax error, or a case for babel. */
+/**
+ * What became of one source: CommonJS code, a syntax error, or a case for babel (`async`: one
+ * that only loads when imported asynchronously, top-level await).
+ */
 export type Outcome =
   | { readonly kind: "code"; readonly code: string }
   | { readonly kind: "syntax-error"; readonly error: SpecSyntaxError }
-  | { readonly kind: "babel" };
+  | { readonly kind: "babel"; readonly async?: true };
 
 interface Done {
   readonly source: string;
@@ -116,9 +121,10 @@ export async function transpiled(file: string): Promise<Outcome | undefined> {
 
 /**
  * jiti's `transform` hook: CommonJS code for `source`, from the background job when it compiled
- * this very source, else compiled now. A syntax error is thrown as a SpecSyntaxError.
+ * this very source, else compiled now. A syntax error is thrown as a SpecSyntaxError; a module
+ * with top-level await that jiti requires synchronously (`async` false) as NeedsAsyncImport.
  */
-export function transpileForJiti(source: string, filename: string, babelFallback: () => string): string {
+export function transpileForJiti(source: string, filename: string, async: boolean, babelFallback: () => string): string {
   let outcome = done.get(filename)?.source === source ? done.get(filename)?.outcome : undefined;
   if (outcome === undefined) {
     const esbuild = loadedEsbuild();
@@ -131,6 +137,7 @@ export function transpileForJiti(source: string, filename: string, babelFallback
     case "syntax-error":
       throw outcome.error;
     case "babel":
+      if (outcome.async === true && !async) throw new NeedsAsyncImport(filename);
       return babelFallback();
   }
 }
@@ -168,6 +175,7 @@ function compileSync(esbuild: Esbuild, source: string, file: string): Outcome {
 /** A parse error becomes a SpecSyntaxError; anything else goes to babel, which decides. */
 function failure(error: unknown, file: string): Outcome {
   const first = failureMessages(error)?.[0];
+  if (first !== undefined && isOutputFormatLimit(first)) return { kind: "babel", async: true };
   const syntax = first === undefined ? undefined : syntaxError(first, file);
   return syntax === undefined ? { kind: "babel" } : { kind: "syntax-error", error: syntax };
 }
