@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import type { Message, Metafile } from "esbuild";
-import { callEsbuild, failureMessages, loadEsbuild, strict, target, type Esbuild } from "./esbuild.js";
+import { callEsbuild, failureMessages, loadEsbuild, strict, target, tsconfigRaw, type Esbuild } from "./esbuild.js";
 
 /** One CommonJS script whose `module.exports[i]()` runs spec module i and returns its exports. */
 export interface SpecBundle {
@@ -75,8 +75,7 @@ async function build(esbuild: Esbuild, files: readonly string[], root: string): 
         write: false,
         metafile: true,
         logLevel: "silent",
-        // As jiti did: compile each file alone, whatever a tsconfig.json near it says.
-        tsconfigRaw: "{}",
+        tsconfigRaw,
       }),
     );
     const output = result.outputFiles[0];

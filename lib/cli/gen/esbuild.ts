@@ -45,6 +45,12 @@ export const needsBabel = /\bimport\s*\(|\bimport\s*\.\s*meta\b/;
 /** Lower only what this Node cannot parse. */
 export const target = `node${process.versions.node}`;
 
+/**
+ * TypeScript settings for every file, whatever a tsconfig.json near it says, as jiti's babel
+ * transform did: decorators are TypeScript's "experimental" (legacy) ones.
+ */
+export const tsconfigRaw = { compilerOptions: { experimentalDecorators: true } };
+
 let loading: Promise<Esbuild | undefined> | undefined;
 let loaded: Esbuild | undefined;
 /** Cleared when esbuild fails for a reason other than the source (its binary missing or broken). */

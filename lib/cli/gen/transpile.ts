@@ -20,6 +20,7 @@ import {
   strict,
   syntaxError,
   target,
+  tsconfigRaw,
   type Esbuild,
   type SpecSyntaxError,
 } from "./esbuild.js";
@@ -148,6 +149,7 @@ function options(file: string): TransformOptions {
     format: "cjs",
     sourcefile: file,
     target,
+    tsconfigRaw,
     logLevel: "silent",
   };
 }
