@@ -1,10 +1,12 @@
 /** The path taken without host root: bwrap maps the app's uid onto the caller. */
+import { spawn } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { manifestFor, tempDir, writeAci } from "./support/aci.js";
-import { spawnCli } from "./support/spawn-cli.js";
+import type { CliResult } from "./support/spawn-cli.js";
 
 const CALLER = 1000;
 
@@ -33,11 +35,23 @@ describe("nix2aci run without root", () => {
     chmodSync(image, 0o644);
     // As root, become an ordinary user for this run (util-linux setpriv); otherwise we already are one.
     const wrapper = asRoot ? ["setpriv", `--reuid=${CALLER}`, `--regid=${CALLER}`, "--clear-groups", "--"] : [];
-    const result = await spawnCli(
-      ["run", "--insecure-options=image", "--volume", `out,kind=host,source=${out}`, image],
-      { NIX2ACI_CACHE_DIR: cache, HOME: dir },
-      wrapper,
-    );
+    // The ordinary user may not be able to read this checkout (a clone in a private folder), so it
+    // runs the CLI bundled into one file in its own readable folder.
+    const cli = join(dir, "nix2aci.mjs");
+    await build({
+      entryPoints: [new URL("./support/nix2aci-cli.ts", import.meta.url).pathname],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: cli,
+      banner: { js: 'import { createRequire as nix2aciCreateRequire } from "node:module"; const require = nix2aciCreateRequire(import.meta.url);' },
+      logLevel: "silent",
+    });
+    chmodSync(cli, 0o644);
+    const result = await runAs(wrapper, [process.execPath, cli, "run", "--insecure-options=image", "--volume", `out,kind=host,source=${out}`, image], {
+      NIX2ACI_CACHE_DIR: cache,
+      HOME: dir,
+    }, dir);
     expect(result.stderr).toMatch(/not running as root: uid 1000 is mapped onto your own user/);
     expect(result.stderr).toMatch(/supplementaryGIDs 50 cannot be set/);
     expect(result.code).toBe(0);
@@ -45,3 +59,16 @@ describe("nix2aci run without root", () => {
     expect(readFileSync(join(out, "seen"), "utf8")).toBe("alice\nalice\n");
   });
 });
+
+function runAs(wrapper: readonly string[], command: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
+  const argv = [...wrapper, ...command];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0] ?? "", argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
