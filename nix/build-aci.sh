@@ -60,14 +60,17 @@ if [ -n "$aciThin" ]; then
   mkdir -p "$out"
   : > "$mounts"
   : > "$work/mount-points.jsonl"
+  # No process per store path (a closure can have thousands): one mkdir, names by expansion.
+  if [ "${#storePaths[@]}" -gt 0 ]; then mkdir -- "${storePaths[@]/#/$rootfs}"; fi
   for path in "${storePaths[@]}"; do
-    mkdir "$rootfs$path"
     base=${path##*/}
-    name=$(printf '%s' "${base,,}" | tr -cs 'a-z0-9' '-')
+    name=${base,,}
+    name=${name//[^a-z0-9]/-}
+    while [[ $name == *--* ]]; do name=${name//--/-}; done
     name=nix-store-${name%-}
-    printf -- '--volume %s,kind=host,source=%s,readOnly=true\n' "$name" "$path" >> "$mounts"
-    printf '{"name":"%s","path":"%s","readOnly":true}\n' "$name" "$path" >> "$work/mount-points.jsonl"
-  done
+    printf -- '--volume %s,kind=host,source=%s,readOnly=true\n' "$name" "$path" >&3
+    printf '{"name":"%s","path":"%s","readOnly":true}\n' "$name" "$path" >&4
+  done 3>> "$mounts" 4>> "$work/mount-points.jsonl"
   jq -c -S --slurpfile mountPoints "$work/mount-points.jsonl" \
     '.app.mountPoints = ((.app.mountPoints // []) + $mountPoints)' \
     "$aciManifestPath" > "$work/manifest"

@@ -18,7 +18,15 @@ let
   rootEnv = pkgs.buildEnv { name = "${drvName}-root"; paths = a.packages; };
   # Store paths named in the manifest (`exec = [ "${pkgs.hello}/bin/hello" ]`) or in extraCommands
   # (`ln -s ${pkgs.foo}/bin/foo bin/`) must be in the image too: this file refers to all of them.
-  referencedPaths = pkgs.writeText "${drvName}-references" (manifestJSON + "\n" + a.extraCommands);
+  # It holds only those paths (with the text's context, so they stay dependencies), not the text
+  # itself: a changed label or variable then rebuilds the image alone, not this file and the closure.
+  referencedPaths = pkgs.writeText "${drvName}-references" (storePathsIn (manifestJSON + "\n" + a.extraCommands));
+  storePathsIn = text:
+    let
+      found = builtins.filter builtins.isList (builtins.split "(${builtins.storeDir}/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+)" text);
+      unique = builtins.attrNames (builtins.listToAttrs (map (m: { name = builtins.head m; value = null; }) found));
+    in
+    builtins.appendContext (builtins.concatStringsSep "\n" unique) (builtins.getContext text);
   # The closure of the merged tree (not of `packages`): nixpkgs' buildEnv links the outputs named
   # by meta.outputsToInstall (e.g. bin and man), which need not be in the packages' own closure.
   # build-aci.sh leaves both roots themselves out: the tree's top level is copied into the rootfs.
