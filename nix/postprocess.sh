@@ -159,7 +159,19 @@ fi
 # any exit. A signal interrupts `wait`, stops gpg and cleans up: no partial .asc ever appears.
 
 mkdir -p -- "$outdir"
+# A run killed with SIGKILL could not clean up: sweep scratch folders whose run is gone (its pid
+# file names a dead process, or it has none and is over a minute old).
+for stale in "$outdir"/.nix2aci-postprocess.*; do
+  [ -d "$stale" ] || continue
+  if [ -f "$stale/pid" ]; then
+    ! kill -0 "$(cat -- "$stale/pid")" 2>/dev/null || continue
+  elif [ -z "$(find "$stale" -maxdepth 0 -mmin +1)" ]; then
+    continue
+  fi
+  rm -rf -- "$stale"
+done
 work=$(mktemp -d -- "$outdir/.nix2aci-postprocess.XXXXXX")
+echo "$$" > "$work/pid"
 child=
 cleanup() {
   if [ -n "$child" ]; then

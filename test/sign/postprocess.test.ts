@@ -2,7 +2,7 @@
  * nix/postprocess.sh on images laid out like a Nix result: signs with the real gpg in a throwaway
  * GNUPGHOME; signatures are checked by gpgv and by our verifier; failures must leave no .asc.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -344,12 +344,19 @@ exec "${realGpg}" "$@"
         expect(status.signal).toBe("SIGKILL");
         // Nobody cleaned up: the orphaned gpg is ours to stop (by its pid).
         if (isRunning(gpgPid)) process.kill(gpgPid, "SIGTERM");
+        expect(existsSync(join(cwd, "out", `${FILE}.asc`))).toBe(false);
+        expect(leftovers(join(cwd, "out"))).not.toEqual([]);
+        // The next run sweeps the dead run's scratch folder, and signs.
+        const again = spawnSync(join(result, "postprocess.sh"), ["out"], { cwd, env: { ...gnupg.env, NIX2ACI_SIGNING_KEY: rsa2048.email }, stdio: "ignore" });
+        expect(again.status).toBe(0);
+        expect(leftovers(join(cwd, "out"))).toEqual([]);
+        expect(existsSync(join(cwd, "out", `${FILE}.asc`))).toBe(true);
       } else {
         expect(status.code).toBe(signal === "SIGTERM" ? 143 : 130);
         expect(leftovers(join(cwd, "out"))).toEqual([]); // the scratch folder went too
         expect(isRunning(gpgPid)).toBe(false); // the script stopped gpg
+        expect(existsSync(join(cwd, "out", `${FILE}.asc`))).toBe(false);
       }
-      expect(existsSync(join(cwd, "out", `${FILE}.asc`))).toBe(false);
     });
   }
 });
