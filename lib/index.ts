@@ -1,5 +1,5 @@
 /** nix2aci's public entry: everything a spec file or a build script imports. */
-export {};
+// lib/sign: sign images through the user's gpg, verify them the way rkt does.
 export * from "./sign/index.js";
 export * as nix from "./nix/index.js";
 // lib/spec: the typed spec, its package DSL and validation. The DSL's escape hatch is `rawNix`
