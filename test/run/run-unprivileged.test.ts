@@ -1,12 +1,11 @@
 /** The path taken without host root: bwrap maps the app's uid onto the caller. */
-import { spawn } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { manifestFor, tempDir, writeAci } from "./support/aci.js";
-import type { CliResult } from "./support/spawn-cli.js";
+import { spawnCommand } from "./support/spawn-cli.js";
 
 const CALLER = 1000;
 
@@ -48,7 +47,7 @@ describe("nix2aci run without root", () => {
       logLevel: "silent",
     });
     chmodSync(cli, 0o644);
-    const result = await runAs(wrapper, [process.execPath, cli, "run", "--insecure-options=image", "--volume", `out,kind=host,source=${out}`, image], {
+    const result = await spawnCommand([...wrapper, process.execPath, cli, "run", "--insecure-options=image", "--volume", `out,kind=host,source=${out}`, image], {
       NIX2ACI_CACHE_DIR: cache,
       HOME: dir,
     }, dir);
@@ -60,15 +59,3 @@ describe("nix2aci run without root", () => {
   });
 });
 
-function runAs(wrapper: readonly string[], command: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
-  const argv = [...wrapper, ...command];
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] ?? "", argv.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}

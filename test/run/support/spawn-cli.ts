@@ -12,9 +12,13 @@ export interface CliResult {
 }
 
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, wrapper: readonly string[] = []): Promise<CliResult> {
-  const command = [...wrapper, process.execPath, "--import", "jiti/register", entry, ...args];
+  return spawnCommand([...wrapper, process.execPath, "--import", "jiti/register", entry, ...args], env, repoRoot);
+}
+
+/** Runs a command with extra environment, no stdin, capturing its output and exit code. */
+export function spawnCommand(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command[0] ?? "", command.slice(1), { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command[0] ?? "", command.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
