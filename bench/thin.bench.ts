@@ -3,8 +3,8 @@
  * the closure grows from 1 to 1000 store paths (bench/fixtures/thin-paths.nix, tiny packages built
  * first), and as its content grows from 10 to 500 MiB (bench/fixtures/images.nix): the size should
  * be flat in content bytes and grow only with the number of paths (one empty folder, one
- * mountPoint each). Also the per-path loop of build-aci.sh, outside Nix, as written and without
- * forks (the cause of the time growth, and its fix).
+ * mountPoint each). Also the per-path loop of build-aci.sh, outside Nix, in its earlier form with
+ * forks and in today's form without (what made the time grow with the paths, and the fix).
  */
 import { statSync } from "node:fs";
 import path from "node:path";
@@ -82,7 +82,7 @@ function byPaths(paths: number, runs: number): ThinByPaths {
   const withoutForks: Measured[] = [];
   let loopsAgree = true;
   for (let i = 0; i < runs; i++) {
-    const a = runThinLoop("as written", storePaths, work);
+    const a = runThinLoop("with forks", storePaths, work);
     const b = runThinLoop("without forks", storePaths, work);
     loopsAgree &&= a.mounts === b.mounts && a.jsonl === b.jsonl && a.mounts.split("\n").length === storePaths.length + 1;
     asWritten.push(a.run);
@@ -140,9 +140,9 @@ export function reportThin(result: ThinResult): string {
     "",
     `\`nix-build … -A thin\` with a new label each run (evaluation, references file, closure-info, image), content built first. Median of ${result.runs} run(s) (min–max). Builder RSS: largest process of the image's builder inside Nix (GNU time %M).`,
     "",
-    "By number of store paths (bench/fixtures/thin-paths.nix: a package referring to N − 1 one-file packages). The last columns time build-aci.sh's per-path mount-point loop alone, outside Nix: as written (a `mkdir` and a `$(printf | tr)` per path: three processes) and without a process per path (one `mkdir` for all, the name by parameter expansion); both write the same `.mounts` and mountPoints.",
+    "By number of store paths (bench/fixtures/thin-paths.nix: a package referring to N − 1 one-file packages). The last columns time build-aci.sh's per-path mount-point loop alone, outside Nix: the earlier form with forks (a `mkdir` and a `$(printf | tr)` per path: three processes) and without a process per path (one `mkdir` for all, the name by parameter expansion: what build-aci.sh does now); both write the same `.mounts` and mountPoints.",
     "",
-    table(["store paths", "nix-build", "vs 1 path", ".aci", ".mounts lines", "builder RSS", "loop as written", "loop without forks", "same output"], pathRows),
+    table(["store paths", "nix-build", "vs 1 path", ".aci", ".mounts lines", "builder RSS", "loop with forks", "loop without forks", "same output"], pathRows),
     "",
     "By content size (the fat benchmark's closures, 5 store paths each): the image holds no content, so size and time should not grow.",
     "",

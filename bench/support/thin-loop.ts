@@ -1,7 +1,7 @@
 /**
- * nix/build-aci.sh's thin-image loop (one mount point per store path) outside Nix: as written
- * there (thin-loop-as-written.sh) and without a process per path (thin-loop-without-forks.sh),
- * to measure what the forks cost. The caller checks that both write the same bytes.
+ * nix/build-aci.sh's thin-image loop (one mount point per store path) outside Nix: its earlier
+ * form with three processes per path (thin-loop-with-forks.sh) and the one build-aci.sh uses now,
+ * without a process per path (thin-loop-without-forks.sh), to show what the forks cost. The caller checks that both write the same bytes.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { measure, type Measured } from "./measure.js";
 
 const scripts = {
-  "as written": fileURLToPath(new URL("thin-loop-as-written.sh", import.meta.url)),
+  "with forks": fileURLToPath(new URL("thin-loop-with-forks.sh", import.meta.url)),
   "without forks": fileURLToPath(new URL("thin-loop-without-forks.sh", import.meta.url)),
 } as const;
 

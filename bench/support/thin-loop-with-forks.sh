@@ -1,4 +1,4 @@
-# nix/build-aci.sh's thin mount-point loop as written there (a mkdir and a $(printf | tr) per
+# nix/build-aci.sh's thin mount-point loop as it was before (a mkdir and a $(printf | tr) per
 # store path). Input: storePaths, rootfs, mounts, jsonl (set by thin-loop.ts's wrapper).
 for path in "${storePaths[@]}"; do
   mkdir "$rootfs$path"
