@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import * as openpgp from "openpgp";
+import { loadOpenpgp, type OpenPGP } from "../sign/openpgp.js";
 import { isEdDSAAlgorithm } from "../sign/index.js";
 import { RunError } from "./errors.js";
 
@@ -42,7 +42,8 @@ function scopeDir(dir: string, scope: TrustScope): string {
 
 /** Stores every public key of an armored key file; returns what was stored. */
 export async function trustKeys(armored: string, scope: TrustScope, dir: string = trustDir()): Promise<TrustedKey[]> {
-  let keys: openpgp.Key[];
+  const openpgp = await loadOpenpgp();
+  let keys: OpenPGP.Key[];
   try {
     keys = await openpgp.readKeys({ armoredKeys: armored });
   } catch (error) {

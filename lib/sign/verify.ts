@@ -4,7 +4,7 @@
  */
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
-import * as openpgp from "openpgp";
+import { loadOpenpgp, type OpenPGP } from "./openpgp.js";
 import { algorithmName, EDDSA_EXPLANATION, isEdDSAAlgorithm } from "./algorithms.js";
 import { VerificationError } from "./errors.js";
 
@@ -37,9 +37,10 @@ function armoredBlocks(text: string): string[] {
   return blocks === null ? [text] : [...blocks];
 }
 
-async function readPublicKeys(armoredPublicKeys: readonly string[]): Promise<openpgp.Key[]> {
+async function readPublicKeys(armoredPublicKeys: readonly string[]): Promise<OpenPGP.Key[]> {
   if (armoredPublicKeys.length === 0) throw new VerificationError("no-keys", "no public key given to verify with");
-  const keys: openpgp.Key[] = [];
+  const openpgp = await loadOpenpgp();
+  const keys: OpenPGP.Key[] = [];
   for (const [index, armored] of armoredPublicKeys.entries()) {
     for (const armoredKeys of armoredBlocks(armored)) {
       try {
@@ -52,7 +53,8 @@ async function readPublicKeys(armoredPublicKeys: readonly string[]): Promise<ope
   return keys;
 }
 
-async function readArmoredSignature(armoredSignature: string): Promise<openpgp.Signature> {
+async function readArmoredSignature(armoredSignature: string): Promise<OpenPGP.Signature> {
+  const openpgp = await loadOpenpgp();
   try {
     return await openpgp.readSignature({ armoredSignature });
   } catch (error) {
@@ -60,7 +62,7 @@ async function readArmoredSignature(armoredSignature: string): Promise<openpgp.S
   }
 }
 
-async function primaryUserID(key: openpgp.Key): Promise<string> {
+async function primaryUserID(key: OpenPGP.Key): Promise<string> {
   try {
     return (await key.getPrimaryUser()).user.userID?.userID ?? "";
   } catch {
@@ -119,6 +121,7 @@ export async function verifyImage(
   }
   try {
     const bytes = Readable.toWeb(handle.createReadStream({ autoClose: false })) as ReadableStream<Uint8Array>;
+    const openpgp = await loadOpenpgp();
     const result = await openpgp.verify({
       message: await openpgp.createMessage({ binary: bytes }),
       signature,
