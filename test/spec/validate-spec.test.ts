@@ -67,6 +67,14 @@ describe("a valid spec", () => {
   });
 });
 
+describe("misspelled fields", () => {
+  it("get the nearest field name, swapped letters included", () => {
+    expect(check({ exce: ["/bin/sh"], enviroment: { A: "1" } })).toContain('exce: is not a known field (did you mean "exec"?)');
+    expect(check({ enviroment: { A: "1" } })).toContain('enviroment: is not a known field (did you mean "environment"?)');
+    expect(check({ zzzz: 1 })).toContain("zzzz: is not a known field, got 1");
+  });
+});
+
 describe("identity", () => {
   it("name must be an AC identifier", () => {
     expect(check({ name: "Example.org/Busybox" })).toMatchInlineSnapshot(`"busybox.ts: name: must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Example.org/Busybox""`);
