@@ -27,6 +27,7 @@ export const MSG = {
   acName: `must be an AC Name (${AC_NAME.source})`,
   envName: `must be an environment variable name (${ENV_NAME.source})`,
   noNul: "must not contain a NUL character",
+  unicode: "must be valid Unicode text (no lone UTF-16 surrogate): Nix cannot hold it",
   absolutePath: "must be an absolute path (start with /)",
   rfc3339: "must be an RFC 3339 date-time such as 1970-01-01T00:00:00Z",
   httpUrl: "must be an http or https URL",
@@ -36,6 +37,8 @@ export const MSG = {
 export const isAcIdentifier = (s: string): boolean => AC_IDENTIFIER.test(s);
 export const isAcName = (s: string): boolean => AC_NAME.test(s);
 export const hasNul = (s: string): boolean => s.includes("\u0000");
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
 
 export function isValidOsArch(os: string, arch: string): boolean {
   return VALID_OS_ARCH[os]?.includes(arch) ?? false;

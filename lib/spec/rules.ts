@@ -3,7 +3,7 @@
  * reported at once). Each check skips values of the wrong type: zod reports those.
  */
 import { posix } from "node:path";
-import { CONFLICTING_ISOLATORS, SINGLE_ISOLATORS, STANDARD_ISOLATORS, hasNul, isAcIdentifier, isValidOsArch, MSG, VALID_OS_ARCH } from "./appc-rules.js";
+import { CONFLICTING_ISOLATORS, SINGLE_ISOLATORS, STANDARD_ISOLATORS, hasLoneSurrogate, hasNul, isAcIdentifier, isValidOsArch, MSG, VALID_OS_ARCH } from "./appc-rules.js";
 import { isPackageRef, isRef, refNode, type Ref } from "./dsl.js";
 import { isPlainObject } from "./json.js";
 import type { PathSegment, Problems } from "./problems.js";
@@ -39,6 +39,7 @@ function checkData(p: Problems, value: unknown, path: Path, ctx: RefContext, all
   if (value === null || typeof value === "boolean") return;
   if (typeof value === "string") {
     if (hasNul(value)) p.add(path, "no-nul", MSG.noNul, value);
+    if (hasLoneSurrogate(value)) p.add(path, "unicode", MSG.unicode, value);
     return;
   }
   if (typeof value === "number") {
@@ -57,6 +58,7 @@ function checkData(p: Problems, value: unknown, path: Path, ctx: RefContext, all
   if (isPlainObject(value)) {
     for (const [key, item] of Object.entries(value)) {
       if (hasNul(key)) p.add(path, "no-nul", `key ${MSG.noNul}`, key);
+      if (hasLoneSurrogate(key)) p.add(path, "unicode", `key ${MSG.unicode}`, key);
       checkData(p, item, [...path, key], ctx, allowRefs);
     }
     return;
@@ -165,6 +167,7 @@ function checkIsolators(p: Problems, spec: unknown): void {
     if (typeof name === "string" && STANDARD_ISOLATORS.includes(name)) {
       p.add(["customIsolators", i, "name"], "custom-isolator", "is a standard isolator: put it under isolators (its value is then type-checked)", name);
     }
+    checkData(p, field(iso, "value"), ["customIsolators", i, "value"], { params: {} }, false);
   });
 }
 

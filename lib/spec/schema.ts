@@ -8,6 +8,7 @@ import {
   ALL_ARCHS,
   MSG,
   VALID_OS_ARCH,
+  hasLoneSurrogate,
   hasNul,
   isAcIdentifier,
   isAcName,
@@ -35,7 +36,10 @@ import type { CustomIsolator, Isolator, LinuxCapability } from "./isolator-types
 /** A refinement that carries our rule id (read back in validate.ts). */
 const rule = (id: string, message: string) => ({ message, params: { rule: id } });
 
-export const str = z.string().refine((s) => !hasNul(s), rule("no-nul", MSG.noNul));
+export const str = z
+  .string()
+  .refine((s) => !hasNul(s), rule("no-nul", MSG.noNul))
+  .refine((s) => !hasLoneSurrogate(s), rule("unicode", MSG.unicode));
 export const nonEmpty = str.refine((s) => s !== "", rule("non-empty", "must not be empty"));
 export const acIdentifier = str.refine(isAcIdentifier, rule("ac-identifier", MSG.acIdentifier));
 export const acName = str.refine(isAcName, rule("ac-name", MSG.acName));

@@ -67,6 +67,22 @@ describe("a valid spec", () => {
   });
 });
 
+describe("text and numbers Nix cannot hold", () => {
+  it("are refused anywhere, custom isolator values included", () => {
+    const lone = "a\uD800b";
+    const problems = check({
+      exec: ["/bin/sh", lone],
+      environment: { X: "\uDC00" },
+      customIsolators: [{ name: "vendor.example/x", value: { n: Infinity, s: lone, ok: "\u{1F600}" } }],
+    });
+    expect(problems).toContain("exec[1]: must be valid Unicode text (no lone UTF-16 surrogate)");
+    expect(problems).toContain("environment.X: must be valid Unicode text");
+    expect(problems).toContain("customIsolators[0].value.n: must be a finite number");
+    expect(problems).toContain("customIsolators[0].value.s: must be valid Unicode text");
+    expect(problems).not.toContain("value.ok");
+  });
+});
+
 describe("misspelled fields", () => {
   it("get the nearest field name, swapped letters included", () => {
     expect(check({ exce: ["/bin/sh"], enviroment: { A: "1" } })).toContain('exce: is not a known field (did you mean "exec"?)');
