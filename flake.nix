@@ -38,6 +38,8 @@
     {
       # `nix2aci.lib.mkACI pkgs { name = …; packages = …; exec = …; }` (docs/mkaci-arguments.md).
       lib.mkACI = mkACIFor;
+      # The same arguments, an OCI image (docs/oci.md).
+      lib.mkOCI = pkgs: (import ./nix { inherit pkgs; }).mkOCI;
 
       # `pkgs.mkACI` for package sets that apply this overlay.
       overlays.default = final: prev: { mkACI = mkACIFor final; };
