@@ -76,7 +76,7 @@ let
     { name = "annotations"; value = unmappedAnnotations; }
     { name = "dependencies"; value = manifest.dependencies or [ ]; }
     { name = "pathWhitelist"; value = manifest.pathWhitelist or [ ]; }
-  ])) // { "nix2aci.appc.name" = manifest.name; };
+  ]));
 
   # appc labels (os/arch become the config's platform) and the app's userLabels share OCI's one
   # Labels map: a name in both would lose one value, so it is refused.
