@@ -21,7 +21,8 @@ add_blob() {
   jq -n -c --arg digest "sha256:$digest" --argjson size "$(stat -c %s "$blobs/$digest")" '{ $digest, $size }'
 }
 
-for blob in "$ociLayers"/blobs/sha256/*; do ln -s "$blob" "$blobs/${blob##*/}"; done
+# The layers as links to the layers derivation's blobs (one process for them all).
+cp -s "$ociLayers"/blobs/sha256/* "$blobs/"
 
 # The config: the fields mapped from the appc manifest, the layers' diff IDs and their history.
 config=$(jq -c -S --slurpfile layers "$ociLayers/layers.json" '

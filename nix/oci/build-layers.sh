@@ -71,39 +71,60 @@ tar_layer() {
   tar --create --file=- --format=gnu --sort=name --mtime=@1 \
     --owner=0 --group=0 --numeric-owner --hard-dereference "$@"
 }
-# Packs `tar_layer "$@"` into a blob and appends its descriptor to layers.jsonl; paths in $paths.
+# Packs `tar_layer "$@"` into a blob; appends "digest size diffID" to layers.tsv. (Few processes
+# per layer: a closure can have a hundred layers.)
 add_layer() {
-  local diffID digest size
+  local diffID digest size rest
   if [ "$ociCompression" = gzip ]; then
-    tar_layer "$@" | tee >(sha256sum > "$work/diff-id") | pigz -n -c -p "$cores" > "$work/blob"
-    wait $!
-    diffID=$(cut -d' ' -f1 < "$work/diff-id")
+    # The diff ID is the hash of the uncompressed tar: a second reader of the stream, through a
+    # FIFO (a process substitution inside the pipeline could not be waited for).
+    sha256sum < "$work/tar-stream" > "$work/diff-id" &
+    hasher=$!
+    tar_layer "$@" | tee "$work/tar-stream" | pigz -n -c -p "$cores" > "$work/blob"
+    wait "$hasher"
+    read -r diffID rest < "$work/diff-id"
   else
     tar_layer "$@" > "$work/blob"
   fi
-  digest=$(sha256sum < "$work/blob" | cut -d' ' -f1)
+  read -r digest rest < <(sha256sum < "$work/blob")
   [ "$ociCompression" = gzip ] || diffID=$digest
   size=$(stat -c %s "$work/blob")
   mv "$work/blob" "$out/blobs/sha256/$digest"
-  jq -n -c --arg mediaType "$mediaType" --arg digest "sha256:$digest" --argjson size "$size" \
-    --arg diffID "sha256:$diffID" --argjson paths "$paths" \
-    '{ $mediaType, $digest, $size, $diffID, $paths }' >> "$work/layers.jsonl"
+  printf '%s %s %s\n' "$digest" "$size" "$diffID" >> "$work/layers.tsv"
 }
 
 # Every layer holds nix/ and nix/store/ with the same attributes as the top layer's.
 skeleton=$work/skeleton
 mkdir -p "$skeleton/nix/store"
+mkfifo "$work/tar-stream"
 chmod 0755 "$skeleton/nix" "$skeleton/nix/store"
-: > "$work/layers.jsonl"
-count=$(jq length "$work/plan.json")
-for ((i = 0; i < count; i++)); do
-  paths=$(jq -c ".[$i]" "$work/plan.json")
-  mapfile -t members < <(jq -r ".[$i][] | ltrimstr(\"/\")" "$work/plan.json")
-  add_layer -C "$skeleton" --no-recursion nix nix/store --recursion -C / "${members[@]}"
-done
+: > "$work/layers.tsv"
+store_layer() {
+  [ "${#members[@]}" -eq 0 ] || add_layer -C "$skeleton" --no-recursion nix nix/store --recursion -C / "${members[@]}"
+}
+# plan.json as "layer-index<TAB>store path" lines, grouped by layer in order.
+members=()
+current=0
+while IFS=$'\t' read -r layer path; do
+  if [ "$layer" != "$current" ]; then
+    store_layer
+    members=()
+    current=$layer
+  fi
+  members+=("${path#/}")
+done < <(jq -r 'to_entries[] | .key as $i | .value[] | "\($i)\t\(.)"' "$work/plan.json")
+store_layer
 entries=()
 for entry in "$rootfs"/*; do entries+=("${entry##*/}"); done
-paths='[]'
 add_layer -C "$rootfs" "${entries[@]}"
 
-jq -s -c . "$work/layers.jsonl" > "$out/layers.json"
+# layers.json: the descriptors, bottom first, with the store paths of each (the top layer: []).
+jq -R -s -c --slurpfile plan "$work/plan.json" --arg mediaType "$mediaType" '
+  [ split("\n")[] | select(. != "") | split(" ") ] as $layers
+  | [ range($layers | length) as $i | {
+      $mediaType,
+      digest: "sha256:\($layers[$i][0])",
+      size: ($layers[$i][1] | tonumber),
+      diffID: "sha256:\($layers[$i][2])",
+      paths: ($plan[0][$i] // [])
+    } ]' "$work/layers.tsv" > "$out/layers.json"
