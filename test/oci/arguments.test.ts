@@ -93,3 +93,12 @@ describe("mkOCI maps platform and principals", () => {
     expect(passthru(`ok // { name = "example/x"; version = "1"; }`, "refName")).toBe("localhost/example/x:1");
   });
 });
+
+describe("entry points", () => {
+  it("the flake's lib.mkOCI is nix/default.nix's mkOCI", () => {
+    const viaFlake = `let flake = import ./flake.nix;
+      outputs = flake.outputs { self = outputs; nixpkgs.legacyPackages.\${builtins.currentSystem} = pkgs; };
+      in (outputs.lib.mkOCI pkgs ok)`;
+    expect(nixEvalJson(`${prelude} ${viaFlake}.drvPath`)).toBe(nixEvalJson(`${prelude} (mkOCI ok).drvPath`));
+  });
+});

@@ -120,6 +120,15 @@ describe("every example's OCI image", () => {
 });
 
 describe("the config mapping, every field (fixture `full`)", () => {
+  const openContainersAnnotations = {
+    "org.opencontainers.image.version": "2.0.1+build~1",
+    "org.opencontainers.image.title": "nix2aci.test/full~service",
+    "org.opencontainers.image.created": "2024-05-06T07:08:09Z",
+    "org.opencontainers.image.authors": "nix2aci tests",
+    "org.opencontainers.image.url": "https://example.invalid/x?a=1&b='2'",
+    "org.opencontainers.image.documentation": "https://example.invalid/doc",
+  };
+
   it("maps every appc field with an OCI place, and keeps the others in nix2aci.appc.* labels", () => {
     const { config, manifest, index } = readLayout(images.full.layout);
     expect(config.created).toBe("2024-05-06T07:08:09Z");
@@ -135,12 +144,7 @@ describe("the config mapping, every field (fixture `full`)", () => {
       Labels: {
         channel: "stable",
         tier: "test",
-        "org.opencontainers.image.version": "2.0.1+build~1",
-        "org.opencontainers.image.title": "nix2aci.test/full~service",
-        "org.opencontainers.image.created": "2024-05-06T07:08:09Z",
-        "org.opencontainers.image.authors": "nix2aci tests",
-        "org.opencontainers.image.url": "https://example.invalid/x?a=1&b='2'",
-        "org.opencontainers.image.documentation": "https://example.invalid/doc",
+        ...openContainersAnnotations,
         "nix2aci.appc.annotations": JSON.stringify([{ name: "example.org/reviewed", value: "yes" }]),
         "nix2aci.appc.ports": JSON.stringify([
           { count: 1, name: "http", port: 8080, protocol: "tcp", socketActivated: false },
@@ -161,14 +165,8 @@ describe("the config mapping, every field (fixture `full`)", () => {
         "nix2aci.appc.pathWhitelist": JSON.stringify(["/bin", "/etc", "/nix", "/srv", "/tmp"]),
       },
     });
-    expect(manifest.annotations).toEqual({
-      "org.opencontainers.image.version": "2.0.1+build~1",
-      "org.opencontainers.image.title": "nix2aci.test/full~service",
-      "org.opencontainers.image.created": "2024-05-06T07:08:09Z",
-      "org.opencontainers.image.authors": "nix2aci tests",
-      "org.opencontainers.image.url": "https://example.invalid/x?a=1&b='2'",
-      "org.opencontainers.image.documentation": "https://example.invalid/doc",
-    });
+    // The same in the manifest's annotations.
+    expect(manifest.annotations).toEqual(openContainersAnnotations);
     expect(index.manifests[0]?.annotations).toEqual({ "org.opencontainers.image.ref.name": "nix2aci.test/full-service:2.0.1-build-1" });
     // One history entry per layer, as the image spec asks.
     expect(config.history?.length).toBe(config.rootfs.diff_ids.length);
