@@ -150,6 +150,15 @@ export default async function ociBench({ smoke }: BenchOptions): Promise<string>
     `${s.sharedLayers} layers, ${bytes(s.sharedBytes)} (${((100 * s.sharedBytes) / s.helloImageBytes).toFixed(1)}%)`,
   ]);
   const relabelBuilt = sizes[0]?.relabelBuilt.join(", ") ?? "";
+  const largest = sizes[sizes.length - 1];
+  const where =
+    largest === undefined
+      ? ""
+      : "Where the time goes: the layers derivation packs the same bytes as the floor (one `tar | pigz -n` per layer, plus a sha256 of each tar for its diff ID); " +
+        "the image derivation writes the `.oci.tar` archive (the compressed bytes once more, uncompressed tar); Nix sets up two sandboxes and hashes both outputs. " +
+        `At ${largest.mib} MiB the OCI build is ${ratio(largest.full.medianSeconds / largest.floorPigz.medianSeconds)} the floor (the fat ACI in the same runs: ${ratio(largest.aci.medianSeconds / largest.floorPigz.medianSeconds)}); for small closures the fixed costs dominate. ` +
+        `A label change re-runs only the image derivation: ${spread(largest.relabel)} at ${largest.mib} MiB, nearly all of it writing and hashing the ${bytes(largest.imageBytes)} archive. ` +
+        "A single layer costs about as much as several: the bytes compressed are the same; what layering buys is the sharing below.";
   return [
     "## OCI images (mkOCI): full build, rebuild after a label change, single layer",
     "",
@@ -163,6 +172,8 @@ export default async function ociBench({ smoke }: BenchOptions): Promise<string>
     table(["closure", "image (layers, compressed size)", "OCI build", "floor (tar, pigz -n)", "OCI / floor", "fat ACI build", "one label changed (% of full)", "single layer"], rows),
     "",
     `Rebuilt after the label change: ${relabelBuilt} (nothing else).`,
+    "",
+    where,
     "",
     "Sharing: an image of the same closure plus `hello` (and its libraries) next to the image of the closure alone: the layers (and bytes) with the same digest, which a registry or `podman` stores once.",
     "",
