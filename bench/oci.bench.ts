@@ -48,7 +48,7 @@ const layersOf = (out: string): string => {
   return layers;
 };
 
-interface SizeResult {
+export interface SizeResult {
   readonly mib: number;
   readonly layerCount: number;
   readonly imageBytes: number;
@@ -131,9 +131,17 @@ function measureSize(mib: number, runs: number): SizeResult {
   };
 }
 
-export default async function ociBench({ smoke }: BenchOptions): Promise<string> {
+export interface OciResult {
+  readonly runs: number;
+  readonly sizes: readonly SizeResult[];
+}
+
+export async function measureOci({ smoke }: BenchOptions): Promise<OciResult> {
   const runs = smoke ? 1 : 3;
-  const sizes = (smoke ? [1] : [100, 500]).map((mib) => measureSize(mib, runs));
+  return { runs, sizes: (smoke ? [1] : [100, 500]).map((mib) => measureSize(mib, runs)) };
+}
+
+export function reportOci({ runs, sizes }: OciResult): string {
   const rows = sizes.map((s) => [
     `${s.mib} MiB`,
     `${s.layerCount} layers, ${bytes(s.imageBytes)}`,
@@ -180,4 +188,8 @@ export default async function ociBench({ smoke }: BenchOptions): Promise<string>
     table(["closure", "closure + hello", "shared with the closure's image"], shareRows),
     "",
   ].join("\n");
+}
+
+export default async function ociBench(options: BenchOptions): Promise<string> {
+  return reportOci(await measureOci(options));
 }
