@@ -21,6 +21,7 @@ let
     i386 = { architecture = "386"; };
     aarch64 = { architecture = "arm64"; };
     aarch64_be = { architecture = "arm64be"; };
+    arm = { architecture = "arm"; };
     armv6l = { architecture = "arm"; variant = "v6"; };
     armv7l = { architecture = "arm"; variant = "v7"; };
     armv7b = { architecture = "armbe"; variant = "v7"; };
