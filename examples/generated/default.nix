@@ -3,9 +3,12 @@
 { pkgs ? import <nixpkgs> { }, mkACI ? (import ../../nix { inherit pkgs; }).mkACI }:
 {
   toolbox = import ./generic/toolbox.nix { inherit pkgs mkACI; };
-  toolboxXz = import ./generic/toolbox.toolboxXz.nix { inherit pkgs mkACI; };
+  toolboxXz = import ./generic/toolbox.nix {
+    inherit pkgs mkACI;
+    overrides = { compression = "xz"; };
+  };
   busybox = import ./linux/busybox.nix { inherit pkgs mkACI; };
-  busyboxThin = import ./linux/busybox.nix { inherit pkgs mkACI; thin = true; };
+  busyboxThin = import ./linux/busybox.nix { inherit pkgs mkACI; overrides = { thin = true; }; };
   busyboxStatic = import ./linux/busybox.nix { inherit pkgs mkACI; static = true; };
   httpd = import ./services/httpd.nix { inherit pkgs mkACI; };
 }

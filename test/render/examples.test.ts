@@ -99,7 +99,7 @@ describe("each example evaluates, builds, and passes actool validate", () => {
     expect(evalAttr(path.join(repoRoot, "test/render/attr-names.nix"), "staticPackageName")).toBe("busybox-static");
   });
 
-  it("toolbox: several packages, mounts, and an xz variant rendered to a file of its own", () => {
+  it("toolbox: several packages, mounts, and an xz variant (a call of the same file)", () => {
     const toolbox = manifests.get("toolbox") as Manifest;
     expect(toolbox.app.mountPoints).toEqual([
       { name: "data", path: "/data", readOnly: false },

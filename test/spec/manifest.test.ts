@@ -4,7 +4,8 @@
  * be "stricter" but simply shared).
  */
 import { describe, expect, it } from "vitest";
-import { formatProblems, validateManifest } from "../../lib/spec/index.js";
+import { formatProblems } from "../../lib/spec/index.js";
+import { validateManifest } from "../support/appc-manifest.js";
 import { actoolValidate } from "./actool.js";
 
 const app = { exec: ["/bin/sh"], user: "0", group: "0" };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { attrPath, defineACI, nix, param, when, type ACISpec, type Isolator, type PackageRef } from "../../lib/spec/index.js";
+import { attrPath, defineACI, rawNix, param, when, type ACISpec, type Isolator, type PackageRef } from "../../lib/spec/index.js";
 import type { isolator, specSchema, variantSchema } from "../../lib/spec/schema.js";
 import type { ACIVariant } from "../../lib/spec/types.js";
 import * as n from "../../lib/nix/index.js";
@@ -69,7 +69,7 @@ defineACI({ ...base, variants: { v: { variants: {} } } });
 defineACI({ ...base, params: { f: () => 1 } });
 
 // when() branches may mix references; both must be packages inside `packages`.
-defineACI({ ...base, params: { s: false }, packages: [when(param("s"), attrPath("pkgsStatic", "busybox"), nix(n.id("drv")))] });
+defineACI({ ...base, params: { s: false }, packages: [when(param("s"), attrPath("pkgsStatic", "busybox"), rawNix(n.id("drv")))] });
 // @ts-expect-error a when() branch that is not a package
 defineACI({ ...base, params: { s: false }, packages: [when(param("s"), busybox, "busybox")] });
 const overridden: PackageRef = attrPath("nginx").override({ withDebug: true, modules: [attrPath("brotli")] });
