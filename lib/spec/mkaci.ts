@@ -30,9 +30,14 @@ function tidy(shape: Shape, value: unknown): NixValue {
     case "strings":
       if (!isPlainObject(value)) return value as NixValue;
       return ownRecord(Object.keys(value).sort().flatMap((key) => (value[key] === undefined ? [] : [[key, value[key] as NixValue] as const])));
-    case "record":
+    case "record": {
       if (!isPlainObject(value)) return value as NixValue;
-      return ownRecord(shape.fields.flatMap((f) => (value[f.name] === undefined ? [] : [[f.name, tidy(f.shape, value[f.name])] as const])));
+      // Known fields in table order, then anything else as it is (never dropped: mkACI refuses it).
+      const known = shape.fields.flatMap((f) => (value[f.name] === undefined ? [] : [[f.name, tidy(f.shape, value[f.name])] as const]));
+      const names = new Set(shape.fields.map((f) => f.name));
+      const rest = Object.keys(value).flatMap((key) => (names.has(key) || value[key] === undefined ? [] : [[key, value[key] as NixValue] as const]));
+      return ownRecord([...known, ...rest]);
+    }
     default:
       return value as NixValue;
   }

@@ -164,6 +164,14 @@ function checkShape(p: Problems, shape: Shape, value: unknown, path: Path, param
       }
       return;
     case "strings":
+      // zod skips a `__proto__` key of a record altogether: its rules are checked here.
+      if (isPlainObject(value) && Object.hasOwn(value, "__proto__")) {
+        const at = [...path, "__proto__"];
+        for (const id of shape.keys) if (!passes(id, "__proto__")) p.add(at, id, `name ${STRING_RULES[id].message}`, "__proto__");
+        const text = value["__proto__"];
+        if (!isString(text)) p.add(at, "type", "must be a string", text);
+        else checkData(p, text, at, { refs: false, manifest: false, params });
+      }
       for (const known of shape.known) {
         const text = field(value, known.name);
         if (!isString(text)) continue;

@@ -72,7 +72,8 @@ export function validateSpec(spec: unknown): Problem[] {
   for (const [name, variant] of Object.entries(variants)) {
     if (!isPlainObject(variant) || !isPlainObject(spec)) continue;
     const resolved = resolveVariant(spec as unknown as ACISpec, name);
-    for (const problem of semantic(resolved)) {
+    // The whole resolved variant, zod included (a variant named __proto__ is invisible to zod's record).
+    for (const problem of [...structural(resolved), ...semantic(resolved)]) {
       if (seen.has(key(problem))) continue;
       problems.push({ ...problem, path: ["variants", name, ...problem.path] });
     }
