@@ -74,8 +74,10 @@ export function validateSpec(spec: unknown): Problem[] {
     const resolved = resolveVariant(spec as unknown as ACISpec, name);
     // The whole resolved variant, zod included (a variant named __proto__ is invisible to zod's record).
     for (const problem of [...structural(resolved), ...semantic(resolved)]) {
-      if (seen.has(key(problem))) continue;
-      problems.push({ ...problem, path: ["variants", name, ...problem.path] });
+      const prefixed = { ...problem, path: ["variants", name, ...problem.path] };
+      if (seen.has(key(problem)) || seen.has(key(prefixed))) continue;
+      seen.add(key(prefixed));
+      problems.push(prefixed);
     }
   }
   return problems;
