@@ -3,6 +3,8 @@
  * bad input throws "nix2aci mkACI: <argument>: <rule>", good input becomes the manifest.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MKACI_ARGUMENTS } from "../../lib/spec/index.js";
 import { nixEnv, nixEvalJson, repoRoot, requireNix } from "../support/nix.js";
@@ -128,4 +130,25 @@ describe("mkACI defaults", () => {
     const manifest = manifestOf(`ok // { exec = [ "/bin/echo" ${nixString} ]; }`);
     expect((manifest.app as { exec: string[] }).exec).toEqual(["/bin/echo", tricky]);
   });
+});
+
+describe("the README's Building with Nix commands", () => {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const block = /## Building with Nix[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+  // Lines that run on a machine without <nixpkgs> (the first line needs a real nixpkgs).
+  const offline = block.split("\n").map((line) => line.replace(/\s+#.*$/, "")).filter((line) => line.includes("host-pkgs.nix"));
+
+  it("run as written offline: the build, and functionArgs listing every argument", () => {
+    requireNix();
+    expect(offline).toHaveLength(2);
+    // nix-build leaves ./result behind: remove it unless it was there before.
+    const resultLink = join(repoRoot, "result");
+    const hadResult = existsSync(resultLink);
+    const [build, formals] = offline.map((line) => spawnSync("bash", ["-c", line], { cwd: repoRoot, env: nixEnv, encoding: "utf8" }));
+    if (!hadResult) rmSync(resultLink, { force: true });
+    expect(build?.status, build?.stderr).toBe(0);
+    expect(build?.stdout).toMatch(/^\/nix\/store\/[a-z0-9]{32}-busybox-1\.35\.0-linux-amd64\n$/);
+    expect(formals?.status, formals?.stderr).toBe(0);
+    for (const field of MKACI_ARGUMENTS) expect(formals?.stdout).toContain(`"${field.name}"`);
+  }, 300_000);
 });
