@@ -38,12 +38,14 @@ lib.takeArguments (args:
     # Store path names cannot hold '~' (AC identifiers and versions can).
     drvName = replaceStrings [ "~" ] [ "_" ] imageBase;
 
-    rootEnv = pkgs.buildEnv { name = "${drvName}-root"; paths = a.packages; };
+    # The merged tree, the references file and the closure depend on the packages and the store
+    # paths named alone (their names too are the same for every image): images of the same
+    # packages share them, and a changed label, variable or name rebuilds the image alone.
+    rootEnv = pkgs.buildEnv { name = "nix2aci-root"; paths = a.packages; };
     # Store paths named in the manifest (`exec = [ "${pkgs.hello}/bin/hello" ]`) or in
     # extraCommands (`ln -s ${pkgs.foo}/bin/foo bin/`) must be in the image too: this file refers
-    # to all of them. It holds only those paths, not the text: a changed label or variable then
-    # rebuilds the image alone, not this file and the closure.
-    referencedPaths = pkgs.writeText "${drvName}-references" (storePathsIn (builtins.toJSON (prepared.manifest [ ]) + "\n" + a.extraCommands));
+    # to all of them. It holds only those paths, not the text.
+    referencedPaths = pkgs.writeText "nix2aci-references" (storePathsIn (builtins.toJSON (prepared.manifest [ ]) + "\n" + a.extraCommands));
     # The closure of the merged tree (not of `packages`): nixpkgs' buildEnv links the outputs named
     # by meta.outputsToInstall, which need not be in the packages' own closure. Both roots
     # themselves stay out of the image: the tree's top level is copied into the rootfs.
