@@ -106,23 +106,13 @@
       shape = { kind = "strings"; keys = [ "ac-identifier" ]; };
       default = { kind = "value"; value = { }; };
     }
-    {
-      name = "packages";
-      shape = {
-        kind = "list";
-        of = { kind = "package"; };
-        nonEmpty = true;
-        unique = [ ];
-        first = [ ];
-      };
-    }
+    { name = "packages"; shape = { kind = "list"; of = { kind = "package"; }; nonEmpty = true; }; }
     {
       name = "exec";
       shape = {
         kind = "list";
         of = { kind = "string"; rules = [ ]; };
         nonEmpty = true;
-        unique = [ ];
         first = [ "absolute-path" ];
       };
     }
@@ -138,13 +128,7 @@
     }
     {
       name = "supplementaryGIDs";
-      shape = {
-        kind = "list";
-        of = { kind = "int"; min = 0; max = 4294967294; };
-        nonEmpty = false;
-        unique = [ ];
-        first = [ ];
-      };
+      shape = { kind = "list"; of = { kind = "int"; min = 0; max = 4294967294; }; };
       default = { kind = "value"; value = [ ]; };
     }
     {
@@ -171,15 +155,12 @@
                 kind = "list";
                 of = { kind = "string"; rules = [ ]; };
                 nonEmpty = true;
-                unique = [ ];
                 first = [ "absolute-path" ];
               };
             }
           ];
         };
-        nonEmpty = false;
         unique = [ "name" ];
-        first = [ ];
       };
       default = { kind = "value"; value = [ ]; };
     }
@@ -205,9 +186,7 @@
             }
           ];
         };
-        nonEmpty = false;
         unique = [ "name" ];
-        first = [ ];
       };
       default = { kind = "value"; value = [ ]; };
     }
@@ -233,9 +212,7 @@
             }
           ];
         };
-        nonEmpty = false;
         unique = [ "name" "path" ];
-        first = [ ];
       };
       default = { kind = "value"; value = [ ]; };
     }
@@ -250,9 +227,6 @@
             { name = "value"; shape = { kind = "json"; }; }
           ];
         };
-        nonEmpty = false;
-        unique = [ ];
-        first = [ ];
       };
       default = { kind = "value"; value = [ ]; };
     }
@@ -291,21 +265,12 @@
             }
           ];
         };
-        nonEmpty = false;
-        unique = [ ];
-        first = [ ];
       };
       default = { kind = "value"; value = [ ]; };
     }
     {
       name = "pathWhitelist";
-      shape = {
-        kind = "list";
-        of = { kind = "string"; rules = [ "absolute-path" ]; };
-        nonEmpty = false;
-        unique = [ ];
-        first = [ ];
-      };
+      shape = { kind = "list"; of = { kind = "string"; rules = [ "absolute-path" ]; }; };
       default = { kind = "value"; value = [ ]; };
     }
     { name = "thin"; shape = { kind = "bool"; }; default = { kind = "value"; value = false; }; }
@@ -351,9 +316,7 @@
                   }
                 ];
               };
-              nonEmpty = false;
               unique = [ "name" ];
-              first = [ ];
             };
             default = { kind = "value"; value = [ ]; };
           }
@@ -368,20 +331,12 @@
                   { name = "gid"; shape = { kind = "int"; min = 0; max = 4294967294; }; }
                   {
                     name = "members";
-                    shape = {
-                      kind = "list";
-                      of = { kind = "string"; rules = [ "user-name" ]; };
-                      nonEmpty = false;
-                      unique = [ ];
-                      first = [ ];
-                    };
+                    shape = { kind = "list"; of = { kind = "string"; rules = [ "user-name" ]; }; };
                     default = { kind = "value"; value = [ ]; };
                   }
                 ];
               };
-              nonEmpty = false;
               unique = [ "name" ];
-              first = [ ];
             };
             default = { kind = "value"; value = [ ]; };
           }
@@ -396,52 +351,38 @@
     }
   ];
   stringRules = {
-    non-empty = { regex = ".+"; negate = false; message = "must not be empty"; };
+    non-empty = { regex = ".+"; message = "must not be empty"; };
     ac-identifier = {
       regex = "[a-z0-9]+([-._~/][a-z0-9]+)*";
-      negate = false;
       message = "must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$)";
     };
     ac-name = {
       regex = "[a-z0-9]+([-][a-z0-9]+)*";
-      negate = false;
       message = "must be an AC Name (^[a-z0-9]+([-][a-z0-9]+)*$)";
     };
-    absolute-path = {
-      regex = "/.*";
-      negate = false;
-      message = "must be an absolute path (start with /)";
-    };
+    absolute-path = { regex = "/.*"; message = "must be an absolute path (start with /)"; };
     normal-path = {
       regex = "(/([^/.][^/]*|[.][^/.][^/]*|[.][.][^/]+))+";
-      negate = false;
       message = "must be an absolute path without empty, '.' or '..' parts and without a trailing /";
     };
     version = {
       regex = "[A-Za-z0-9_][A-Za-z0-9._+~-]*";
-      negate = false;
       message = "must be a version usable in file and store path names (letters, digits and . _ + ~ -, not starting with . + ~ or -)";
     };
     env-name = {
       regex = "[A-Za-z_][A-Za-z_0-9.-]*";
-      negate = false;
       message = "must be an environment variable name (^[A-Za-z_][A-Za-z_0-9.-]*$)";
     };
     user-name = {
       regex = "[A-Za-z_][A-Za-z0-9_.-]*[$]?";
-      negate = false;
       message = "must be a user or group name (^[A-Za-z_][A-Za-z0-9_.-]*[$]?$)";
     };
     passwd-field = {
-      regex = ''
-        [^:
-        ]*'';
-      negate = false;
+      regex = "[^:\n]*";
       message = "must not contain ':' or a newline (it is a field of /etc/passwd or /etc/group)";
     };
     image-id = {
       regex = "sha512-[0-9a-f]+";
-      negate = false;
       message = "must be \"sha512-\" followed by lower case hex digits";
     };
     label-name = {

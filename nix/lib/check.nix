@@ -30,7 +30,7 @@ let
 
   passes = id: s:
     let rule = table.stringRules.${id}; in
-    (match rule.regex s != null) != rule.negate;
+    (match rule.regex s != null) != (rule.negate or false);
   stringRules = rules: path: what: s:
     concatMap (id: if passes id s then [ ] else problem path id "${what}${table.stringRules.${id}.message}${got s}") rules;
 
@@ -72,11 +72,11 @@ let
       else problem path "one-of" "must be one of ${concatStringsSep ", " (map toJSON shape.values)}${got v}";
     list = shape: path: v:
       if !(isList v) then problem path "type" "must be a list${got v}"
-      else if shape.nonEmpty && v == [ ] then problem path "non-empty" "must have at least one item"
+      else if (shape.nonEmpty or false) && v == [ ] then problem path "non-empty" "must have at least one item"
       else
         concatLists (imap (i: check shape.of (index path i)) v)
-        ++ (if v != [ ] && isString (head v) then stringRules shape.first (index path 0) "" (head v) else [ ])
-        ++ concatMap (key: uniqueIn key path v) shape.unique;
+        ++ (if v != [ ] && isString (head v) then stringRules (shape.first or [ ]) (index path 0) "" (head v) else [ ])
+        ++ concatMap (key: uniqueIn key path v) (shape.unique or [ ]);
     strings = shape: path: v:
       if !(isAttrs v) then problem path "type" "must be an attribute set of strings${got v}"
       else concatMap

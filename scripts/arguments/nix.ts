@@ -3,7 +3,7 @@
  * comment above each, for `builtins.functionArgs`, `nix repl` and editors) and the table as Nix
  * data, which nix/lib/check.nix interprets.
  */
-import { attrs, call, id, lambda, letIn, list, pattern, printFile, type Expr, type PatternArgInput } from "../../lib/nix/index.js";
+import { attrs, call, fromJS, id, lambda, letIn, list, pattern, printFile, type Expr, type PatternArgInput } from "../../lib/nix/index.js";
 import { CONFLICTING_ISOLATORS, OS_ARCH, SINGLE_ISOLATORS } from "../../lib/spec/arguments/appc.js";
 import type { Default, Field, Shape } from "../../lib/spec/arguments/shape.js";
 import { STRING_RULES } from "../../lib/spec/arguments/string-rules.js";
@@ -26,7 +26,14 @@ function shapeData(shape: Shape): JsonValue {
     case "enum":
       return { kind: "enum", values: [...shape.values] };
     case "list":
-      return { kind: "list", of: shapeData(shape.of), nonEmpty: shape.nonEmpty, unique: [...shape.unique], first: [...shape.first] };
+      // Only what differs from check.nix's defaults (nonEmpty false, no unique keys, no first-item rules).
+      return {
+        kind: "list",
+        of: shapeData(shape.of),
+        ...(shape.nonEmpty ? { nonEmpty: true } : {}),
+        ...(shape.unique.length > 0 ? { unique: [...shape.unique] } : {}),
+        ...(shape.first.length > 0 ? { first: [...shape.first] } : {}),
+      };
     case "strings":
       return { kind: "strings", keys: [...shape.keys] };
     case "record":
@@ -70,15 +77,17 @@ export function renderArgumentsNix(): string {
   // argument 'name'") name the function as users know it.
   const mkACI = lambda(pattern(MKACI_ARGUMENTS.map(formal), { ellipsis: true, bind: "args" }), call(id("build"), id("args")));
   const takeArguments = lambda("build", letIn({ mkACI }, id("mkACI")));
+  // Data in "…" strings (a regular expression with a newline stays on one line).
+  const data = (value: JsonValue): Expr => fromJS(value, { strings: "quoted" });
   const expr = attrs({
     takeArguments,
-    arguments: list(...MKACI_ARGUMENTS.map(fieldData)),
-    stringRules: Object.fromEntries(
-      Object.entries(STRING_RULES).map(([name, rule]) => [name, { regex: rule.regex, negate: "negate" in rule, message: rule.message }]),
+    arguments: list(...MKACI_ARGUMENTS.map((field) => data(fieldData(field)))),
+    stringRules: data(
+      Object.fromEntries(Object.entries(STRING_RULES).map(([name, rule]) => [name, { regex: rule.regex, ...("negate" in rule ? { negate: true } : {}), message: rule.message }])),
     ),
-    osArch: Object.fromEntries(Object.entries(OS_ARCH).map(([os, archs]) => [os, [...archs]])),
-    singleIsolators: [...SINGLE_ISOLATORS],
-    conflictingIsolators: CONFLICTING_ISOLATORS.map((pair) => [...pair]),
+    osArch: data(Object.fromEntries(Object.entries(OS_ARCH).map(([os, archs]) => [os, [...archs]]))),
+    singleIsolators: data([...SINGLE_ISOLATORS]),
+    conflictingIsolators: data(CONFLICTING_ISOLATORS.map((pair) => [...pair])),
   });
   return `${HEADER}\n${printFile(expr)}`;
 }
