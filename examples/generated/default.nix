@@ -5,10 +5,17 @@
   toolbox = import ./generic/toolbox.nix { inherit pkgs mkACI; };
   toolboxXz = import ./generic/toolbox.nix {
     inherit pkgs mkACI;
-    overrides = { compression = "xz"; };
+    overrides = { variant = "toolboxXz"; compression = "xz"; };
   };
   busybox = import ./linux/busybox.nix { inherit pkgs mkACI; };
-  busyboxThin = import ./linux/busybox.nix { inherit pkgs mkACI; overrides = { thin = true; }; };
-  busyboxStatic = import ./linux/busybox.nix { inherit pkgs mkACI; static = true; };
+  busyboxThin = import ./linux/busybox.nix {
+    inherit pkgs mkACI;
+    overrides = { variant = "busyboxThin"; thin = true; };
+  };
+  busyboxStatic = import ./linux/busybox.nix {
+    inherit pkgs mkACI;
+    static = true;
+    overrides = { variant = "busyboxStatic"; };
+  };
   httpd = import ./services/httpd.nix { inherit pkgs mkACI; };
 }

@@ -39,9 +39,10 @@ interface Attribute {
 }
 
 /**
- * The arguments of a variant's call of its spec's file: the params it sets, and `overrides`, the
- * mkACI arguments that differ from the spec's (records already merged as resolveVariant merges
- * them; a param reference inside is printed as the value the file is called with).
+ * The arguments of a variant's call of its spec's file: the params it sets, and `overrides`: its
+ * name as mkACI's `variant`, and the mkACI arguments that differ from the spec's (records already
+ * merged as resolveVariant merges them; a param reference inside is printed as the value the file
+ * is called with).
  */
 export function variantArguments(spec: ACISpec, variantName: string): Binding[] {
   const variant = resolveVariant(spec, variantName);
@@ -52,9 +53,10 @@ export function variantArguments(spec: ACISpec, variantName: string): Binding[] 
   const after = printed(variant);
   const changed = new Set([...after].filter(([key, text]) => before.get(key) !== text).map(([key]) => key));
   const overrides = mkACIBindings(variant, paramValues).filter((b) => b.kind === "binding" && changed.has(String(b.path[0])));
+  // The variant's name tells its image apart: a label, and the NAME part of the file name.
   return [
     ...Object.entries(setParams).map(([name, value]) => bind(name, valueExpr(value))),
-    ...(overrides.length === 0 ? [] : [bind("overrides", attrs(overrides))]),
+    bind("overrides", attrs([bind("variant", variantName), ...overrides])),
   ];
 }
 

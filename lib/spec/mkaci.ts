@@ -4,7 +4,7 @@
  * turns them (and only them) into Nix expressions and prints the rest.
  */
 import type { Shape } from "./arguments/shape.js";
-import { MKACI_ARGUMENTS } from "./arguments/table.js";
+import { SPEC_ARGUMENTS } from "./arguments/table.js";
 import type { NixValue } from "./dsl.js";
 import { isPlainObject } from "./json.js";
 import type { ACISpec } from "./types.js";
@@ -50,7 +50,7 @@ function tidy(shape: Shape, value: unknown): NixValue {
 export function toMkACIArgs(spec: ACISpec): MkACIArgs {
   const given = spec as unknown as Readonly<Record<string, unknown>>;
   return ownRecord(
-    MKACI_ARGUMENTS.flatMap((field) => {
+    SPEC_ARGUMENTS.flatMap((field) => {
       const value =
         field.name === "isolators" && (spec.isolators !== undefined || spec.customIsolators !== undefined)
           ? [...(spec.isolators ?? []), ...(spec.customIsolators ?? [])]

@@ -10,7 +10,7 @@ import { hasLoneSurrogate, hasNul, isHttpUrl, isRfc3339, MSG } from "./appc-rule
 import { CONFLICTING_ISOLATORS, isValidOsArch, OS_ARCH, SINGLE_ISOLATORS, STANDARD_ISOLATORS } from "./arguments/appc.js";
 import type { Field, Shape } from "./arguments/shape.js";
 import { passes, STRING_RULES } from "./arguments/string-rules.js";
-import { MKACI_ARGUMENTS, RESERVED_PARAMS } from "./arguments/table.js";
+import { RESERVED_PARAMS, SPEC_ARGUMENTS } from "./arguments/table.js";
 import { isPackageRef, isRef, refNode, type Ref } from "./dsl.js";
 import { isPlainObject } from "./json.js";
 import type { PathSegment, Problems } from "./problems.js";
@@ -278,7 +278,7 @@ function checkParams(p: Problems, params: Readonly<Record<string, unknown>>): vo
 }
 
 const topShape = (fields: readonly Field[]): Shape => ({ kind: "record", typeName: "", doc: "", fields });
-const isolatorShape = MKACI_ARGUMENTS.find((f) => f.name === "isolators")?.shape;
+const isolatorShape = SPEC_ARGUMENTS.find((f) => f.name === "isolators")?.shape;
 
 /** Every rule of one spec or one resolved variant that zod does not check. */
 export function checkSpecRules(p: Problems, spec: unknown): void {
@@ -287,7 +287,7 @@ export function checkSpecRules(p: Problems, spec: unknown): void {
   asList(field(spec, "packages")).forEach((pkg, i) => {
     if (isPackageRef(pkg)) checkRef(p, pkg, ["packages", i], { refs: true, manifest: false, params }, "package");
   });
-  checkShape(p, topShape(MKACI_ARGUMENTS), spec, [], params);
+  checkShape(p, topShape(SPEC_ARGUMENTS), spec, [], params);
   if (isolatorShape !== undefined && Object.hasOwn(asRecord(spec), "customIsolators")) {
     checkShape(p, isolatorShape, field(spec, "customIsolators"), ["customIsolators"], params);
   }
@@ -318,8 +318,8 @@ export function checkVariantNames(p: Problems, spec: unknown): void {
   const own = isString(name) ? specAttrName(name) : undefined;
   const params = asRecord(field(spec, "params"));
   for (const [variant, value] of Object.entries(variants)) {
-    if (!isNixIdentifier(variant)) {
-      p.add(["variants", variant], "variant-name", "variant name must be a Nix identifier ([A-Za-z_][A-Za-z0-9_'-]*, not a keyword)", variant);
+    if (!isNixIdentifier(variant) || !passes("variant", variant)) {
+      p.add(["variants", variant], "variant-name", `variant name must be a Nix identifier and ${STRING_RULES.variant.message}`, variant);
     } else if (variant === own) {
       p.add(["variants", variant], "variant-name", `variant name must differ from the spec's own attribute name "${own}"`, variant);
     }

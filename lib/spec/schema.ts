@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { isErrno, isQuantity, MSG } from "./appc-rules.js";
-import { MKACI_ARGUMENTS, SPEC_ONLY_FIELDS } from "./arguments/table.js";
+import { SPEC_ARGUMENTS, SPEC_ONLY_FIELDS } from "./arguments/table.js";
 import { jsonValue, nonEmptyList, rule, ruledString, str, zodOf } from "./arguments/zod.js";
 import type { CustomIsolator, Isolator, LinuxCapability } from "./isolator-types.js";
 import type { ACISpec, ACIVariant } from "./types.js";
@@ -69,7 +69,7 @@ const specOverrides: Readonly<Record<string, z.ZodType>> = {
 
 /** Every spec field but `variants`, in table order, each with its schema; `variants` reuse it. */
 const specFields: Record<string, z.ZodType> = {};
-for (const field of MKACI_ARGUMENTS) {
+for (const field of SPEC_ARGUMENTS) {
   const schema = specOverrides[field.name] ?? zodOf(field.shape);
   specFields[field.name] = field.default === undefined ? schema : schema.optional();
   for (const extra of SPEC_ONLY_FIELDS.filter((f) => f.after === field.name && f.name !== "variants")) {

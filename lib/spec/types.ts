@@ -123,7 +123,7 @@ export type ACIVariant = Partial<Omit<ACISpec, "variants">>;
 
 /** One App Container Image. */
 export interface ACISpec {
-  /** AC identifier of the image, e.g. `example.org/busybox`; the file name uses its last `/` part. */
+  /** AC identifier of the image, e.g. `example.org/busybox`; the file name uses its last `/` part (or `variant`). */
   readonly name: string;
   /** The image's version; it is part of file and store path names. Default: the version of `packages[0]` (its `version`, else parsed from its name). */
   readonly version?: string;
@@ -131,7 +131,7 @@ export interface ACISpec {
   readonly os?: ACIOs;
   /** The image's architecture, a valid pair with `os`. Default: from the Nix system (`x86_64-linux` → `amd64`). */
   readonly arch?: ACIArch;
-  /** Extra labels (AC identifier names; not `name`, `version`, `os`, `arch`). Default: `{}`. */
+  /** Extra labels (AC identifier names; not `name`, `version`, `os`, `arch`, `variant`). Default: `{}`. */
   readonly labels?: Readonly<Record<string, string>>;
   /** Image annotations (`authors`, `homepage`, `documentation`, `created`, …). Default: `{}`. */
   readonly annotations?: Annotations;

@@ -1,6 +1,6 @@
 /** validateSpec: every problem of a spec (and of each of its variants), each with its field path. */
 import type { Shape } from "./arguments/shape.js";
-import { MKACI_ARGUMENTS } from "./arguments/table.js";
+import { SPEC_ARGUMENTS } from "./arguments/table.js";
 import { Problems, SpecError, formatPath, type PathSegment, type Problem } from "./problems.js";
 import { checkSpecRules, checkVariantNames } from "./rules.js";
 import { SPEC_FIELD_NAMES, specSchema } from "./schema.js";
@@ -14,7 +14,7 @@ function knownKeys(path: readonly PathSegment[]): readonly string[] {
   const rest = path[0] === "variants" ? path.slice(2) : path;
   if (rest.length === 0) return SPEC_FIELD_NAMES;
   const top = rest[0] === "customIsolators" ? "isolators" : rest[0];
-  let shape: Shape | undefined = MKACI_ARGUMENTS.find((f) => f.name === top)?.shape;
+  let shape: Shape | undefined = SPEC_ARGUMENTS.find((f) => f.name === top)?.shape;
   for (const segment of rest.slice(1)) {
     if (shape?.kind === "list" && typeof segment === "number") shape = shape.of;
     else if (shape?.kind === "record") shape = shape.fields.find((f) => f.name === segment)?.shape;

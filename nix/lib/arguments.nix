@@ -8,7 +8,7 @@
     let
       mkACI =
         {
-          # AC identifier of the image, e.g. example.org/busybox; the file name uses its last / part. Required.
+          # AC identifier of the image, e.g. example.org/busybox; the file name uses its last / part (or variant). Required.
           name,
           # The image's version; it is part of file and store path names. Default: the version of packages[0] (its version, else parsed from its name).
           version ? null,
@@ -16,7 +16,9 @@
           os ? null,
           # The image's architecture, a valid pair with os. Default: from the Nix system (x86_64-linux → amd64).
           arch ? null,
-          # Extra labels (AC identifier names; not name, version, os, arch).
+          # Which variant of a spec this image is (generated files set it to the variant's name, so that no two images of one tree share a file name). Default: not set.
+          variant ? null,
+          # Extra labels (AC identifier names; not name, version, os, arch, variant).
           labels ? { },
           # Image annotations (authors, homepage, documentation, created, …).
           annotations ? { },
@@ -95,6 +97,11 @@
         ];
       };
       default = { kind = "computed"; };
+    }
+    {
+      name = "variant";
+      shape = { kind = "string"; rules = [ "variant" ]; };
+      default = { kind = "absent"; };
     }
     {
       name = "labels";
@@ -369,6 +376,10 @@
       regex = "[A-Za-z0-9_][A-Za-z0-9._+~-]*";
       message = "must be a version usable in file and store path names (letters, digits and . _ + ~ -, not starting with . + ~ or -)";
     };
+    variant = {
+      regex = "[A-Za-z_][A-Za-z0-9_-]*";
+      message = "must be a variant name usable in file names (^[A-Za-z_][A-Za-z0-9_-]*$: a Nix identifier without ')";
+    };
     env-name = {
       regex = "[A-Za-z_][A-Za-z_0-9.-]*";
       message = "must be an environment variable name (^[A-Za-z_][A-Za-z_0-9.-]*$)";
@@ -391,9 +402,9 @@
       message = "must not be \"name\" (appc forbids a label called name)";
     };
     label-field = {
-      regex = "version|os|arch";
+      regex = "version|os|arch|variant";
       negate = true;
-      message = "must not be version, os or arch: those have arguments of their own";
+      message = "must not be version, os, arch or variant: those have arguments of their own";
     };
     mount-name-reserved = {
       regex = "nix-store-.*";

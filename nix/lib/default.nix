@@ -59,7 +59,7 @@ in
       inherit arguments;
       manifest = storeMountPoints: import ./manifest.nix arguments storeMountPoints;
       etcFiles = import ./etc-files.nix arguments.etc;
-      # NAME-VERSION-OS-ARCH, NAME the last `/` part of the image name.
-      imageBase = "${lastNamePart}-${arguments.version}-${arguments.os}-${arguments.arch}";
+      # NAME-VERSION-OS-ARCH, NAME the variant, else the last `/` part of the image name.
+      imageBase = "${if arguments.variant == null then lastNamePart else arguments.variant}-${arguments.version}-${arguments.os}-${arguments.arch}";
     };
 }

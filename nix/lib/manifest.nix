@@ -29,12 +29,12 @@ compact {
   acKind = "ImageManifest";
   acVersion = "0.8.11";
   inherit (a) name pathWhitelist;
-  # version, os and arch first, then the other labels by name.
+  # version, os, arch (and variant) first, then the other labels by name.
   labels = [
     { name = "version"; value = a.version; }
     { name = "os"; value = a.os; }
     { name = "arch"; value = a.arch; }
-  ] ++ nameValues a.labels;
+  ] ++ (if a.variant == null then [ ] else [ { name = "variant"; value = a.variant; } ]) ++ nameValues a.labels;
   annotations = nameValues a.annotations;
   inherit app dependencies;
 }

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { MKACI_ARGUMENTS, SPEC_ONLY_FIELDS } from "../../lib/spec/arguments/table.js";
+import { MKACI_ARGUMENTS, SPEC_ARGUMENTS, SPEC_ONLY_FIELDS } from "../../lib/spec/arguments/table.js";
 import { generatedFiles, staleFiles } from "../../scripts/generate-arguments.js";
 import { nixEnv, repoRoot, requireNix } from "../support/nix.js";
 
@@ -24,7 +24,7 @@ describe("files printed from the argument table", () => {
 
   it("cover every argument: a type member, a formal, a docs row", () => {
     const files = generatedFiles();
-    for (const field of [...MKACI_ARGUMENTS.map((f) => f.name), ...SPEC_ONLY_FIELDS.map((f) => f.name)]) {
+    for (const field of [...SPEC_ARGUMENTS.map((f) => f.name), ...SPEC_ONLY_FIELDS.map((f) => f.name)]) {
       expect(files.get("lib/spec/types.ts"), field).toMatch(new RegExp(`readonly ${field}\\??: `));
       expect(files.get("README.md"), field).toContain(`| \`${field}\``);
     }

@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import type { Shape } from "../../lib/spec/arguments/shape.js";
 import { passes, type StringRuleId } from "../../lib/spec/arguments/string-rules.js";
-import { MKACI_ARGUMENTS } from "../../lib/spec/arguments/table.js";
+import { SPEC_ARGUMENTS } from "../../lib/spec/arguments/table.js";
 import { attrPath, ownRecord, type NixValue } from "../../lib/spec/index.js";
 
 type Value = unknown;
@@ -21,6 +21,7 @@ const GOOD: Readonly<Record<StringRuleId, readonly string[]>> = {
   "absolute-path": ["/", "/a b", "/x/../y", "//", "/bin/sh"],
   "normal-path": ["/data", "/a/.b/..c/...", "/é", "/srv/www"],
   version: ["1.0", "1.35.0", "_x", "1+2~3", "2.0-rc1"],
+  variant: ["busyboxThin", "_a", "a-b_c"],
   "env-name": ["A", "_", "a.b-c", "PATH", "outPath", "__toString", "__proto__", "constructor", "type", "__functor"],
   "user-name": ["www", "svc$", "_a.b-c", "root"],
   "passwd-field": ["", "a b", "é", "web server"],
@@ -38,6 +39,7 @@ const BAD: Readonly<Record<StringRuleId, readonly string[]>> = {
   "absolute-path": ["a", "", " /a", "bin/sh"],
   "normal-path": ["/", "/a/", "//a", "/a/./b", "/a/..", "a", "/nix/store"],
   version: ["1 0", ".1", "-1", "1/2", "", "é", "+1"],
+  variant: ["a'", "1a", "a.b", ""],
   "env-name": ["1X", "A B", "", "A=B", "é"],
   "user-name": ["1a", "a:b", "a$b", "$", "", "bob"],
   "passwd-field": ["a:b", "a\nb", "A: the first"],
@@ -202,7 +204,7 @@ const STANDARD_ISOLATORS: readonly Value[] = [
 
 /** The spec fields the test changes, with their generators. */
 const FIELDS: readonly (readonly [string, fc.Arbitrary<Value>])[] = [
-  ...MKACI_ARGUMENTS.filter((f) => f.name !== "isolators").map((f) => [f.name, valueOf(f.shape)] as const),
+  ...SPEC_ARGUMENTS.filter((f) => f.name !== "isolators").map((f) => [f.name, valueOf(f.shape)] as const),
   ["isolators", fc.array(fc.constantFrom(...STANDARD_ISOLATORS), { maxLength: 3 })],
   ["customIsolators", fc.array(fc.record({ name: fc.oneof(goodOf({ kind: "string", rules: ["ac-identifier"] }), fc.constantFrom("resource/cpu", "os/unix/sysctl")), value: jsonData }), { maxLength: 2 })],
   // Fields that rules read together.
@@ -293,7 +295,7 @@ export function sweepCases(): SpecCase[] {
     if (shape.kind === "list") visit(top, topShape, shape.of, [...path, 0]);
     if (shape.kind === "record") for (const f of shape.fields) visit(top, topShape, f.shape, [...path, f.name]);
   };
-  for (const field of MKACI_ARGUMENTS) if (field.name !== "isolators") visit(field.name, field.shape, field.shape, []);
+  for (const field of SPEC_ARGUMENTS) if (field.name !== "isolators") visit(field.name, field.shape, field.shape, []);
   for (const iso of STANDARD_ISOLATORS) out.push({ spec: { ...base(), isolators: [iso, iso] }, fields: ["isolators sweep"] });
   return out;
 }

@@ -4,7 +4,7 @@ mkACI (
   {
     name = "nix2aci.example/busybox";
     packages = [ (if static then pkgs.pkgsStatic.busybox else pkgs.busybox) ];
-    exec = [ "/bin/busybox" "sh" "-c" "busybox mkdir -p /sbin; /bin/busybox --install -s; sh" ];
+    exec = [ "/bin/sh" ];
     isolators = [
       { name = "os/linux/capabilities-retain-set"; value = { set = [ "CAP_NET_ADMIN" ]; }; }
     ];

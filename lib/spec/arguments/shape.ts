@@ -94,6 +94,8 @@ export interface Field {
    * docs; an entry without it gets no OCI note.
    */
   readonly oci?: string;
+  /** Set by the generator, not written in specs (a variant's name): no spec field. */
+  readonly generated?: true;
 }
 
 export const shape = {

@@ -31,6 +31,10 @@ export const STRING_RULES = {
     regex: "[A-Za-z0-9_][A-Za-z0-9._+~-]*",
     message: "must be a version usable in file and store path names (letters, digits and . _ + ~ -, not starting with . + ~ or -)",
   },
+  variant: {
+    regex: "[A-Za-z_][A-Za-z0-9_-]*",
+    message: "must be a variant name usable in file names (^[A-Za-z_][A-Za-z0-9_-]*$: a Nix identifier without ')",
+  },
   "env-name": { regex: "[A-Za-z_][A-Za-z_0-9.-]*", message: "must be an environment variable name (^[A-Za-z_][A-Za-z_0-9.-]*$)" },
   "user-name": {
     regex: "[A-Za-z_][A-Za-z0-9_.-]*[$]?",
@@ -40,9 +44,9 @@ export const STRING_RULES = {
   "image-id": { regex: "sha512-[0-9a-f]+", message: 'must be "sha512-" followed by lower case hex digits' },
   "label-name": { regex: "name", negate: true, message: 'must not be "name" (appc forbids a label called name)' },
   "label-field": {
-    regex: "version|os|arch",
+    regex: "version|os|arch|variant",
     negate: true,
-    message: "must not be version, os or arch: those have arguments of their own",
+    message: "must not be version, os, arch or variant: those have arguments of their own",
   },
   "mount-name-reserved": {
     regex: "nix-store-.*",

@@ -68,7 +68,7 @@ const etc = s.record("EtcFiles", "Generated files under `/etc` (root, uid and gi
 
 /** mkACI's arguments, in the order generated calls list them. */
 export const MKACI_ARGUMENTS: readonly Field[] = [
-  { name: "name", shape: s.string("ac-identifier"), doc: "AC identifier of the image, e.g. `example.org/busybox`; the file name uses its last `/` part.", becomes: "manifest `name`" },
+  { name: "name", shape: s.string("ac-identifier"), doc: "AC identifier of the image, e.g. `example.org/busybox`; the file name uses its last `/` part (or `variant`).", becomes: "manifest `name`" },
   {
     name: "version",
     shape: s.string("version"),
@@ -91,11 +91,19 @@ export const MKACI_ARGUMENTS: readonly Field[] = [
     becomes: "label `arch`",
   },
   {
+    name: "variant",
+    shape: s.string("variant"),
+    default: dflt.absent,
+    doc: "Which variant of a spec this image is (generated files set it to the variant's name, so that no two images of one tree share a file name).",
+    becomes: "label `variant` after `arch`; the NAME part of the file name",
+    generated: true,
+  },
+  {
     name: "labels",
     shape: s.strings(["ac-identifier", "label-name", "label-field"]),
     default: dflt.value({}),
-    doc: "Extra labels (AC identifier names; not `name`, `version`, `os`, `arch`).",
-    becomes: "labels after `version`, `os`, `arch`, sorted by name",
+    doc: "Extra labels (AC identifier names; not `name`, `version`, `os`, `arch`, `variant`).",
+    becomes: "labels after `version`, `os`, `arch` (and `variant`), sorted by name",
   },
   {
     name: "annotations",
@@ -273,7 +281,5 @@ export const MERGED_FIELDS: readonly string[] = [
   ...MKACI_ARGUMENTS.filter((f) => f.shape.kind === "strings").map((f) => f.name),
 ];
 
-/** The argument named `name`. */
-export function argument(name: string): Field | undefined {
-  return MKACI_ARGUMENTS.find((f) => f.name === name);
-}
+/** The arguments a spec writes (all but those the generator sets). */
+export const SPEC_ARGUMENTS: readonly Field[] = MKACI_ARGUMENTS.filter((f) => f.generated !== true);
