@@ -1,10 +1,10 @@
 /** nix2aci's public entry: everything a spec file or a build script imports. */
 // lib/sign: sign images through the user's gpg, verify them the way rkt does.
 export * from "./sign/index.js";
+// lib/nix: the Nix expression builders and printer, as one namespace: `nix.id("x")`, `nix.print(e)`.
 export * as nix from "./nix/index.js";
-// lib/spec: the typed spec, its package DSL and validation. The DSL's escape hatch is `rawNix`
-// here because `nix` is the lib/nix namespace (its builders make the expression rawNix embeds).
-export * from "./spec/public.js";
+// lib/spec: the typed spec, its package DSL (`rawNix(expr)` embeds a `nix.…` expression) and validation.
+export * from "./spec/index.js";
 // lib/render: specs → Nix files, for build scripts (the nix2aci-gen CLI uses the same functions).
 export { renderACI, renderTree, writeTree } from "./render/index.js";
 export type { FileOrigin, RenderedTree, RenderTreeOptions, TreeSpec, WriteTreeReport } from "./render/index.js";

@@ -11,10 +11,13 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nix2aci-${prefix}-`));
 }
 
-/** `nix-instantiate --eval --strict --json FILE -A ATTR` with host-pkgs as `pkgs`, parsed. */
+/**
+ * `nix-instantiate --eval --strict --json FILE -A ATTR` with host-pkgs as `pkgs`, parsed.
+ * `--read-write-mode`: a thin image's manifest reads its closure (import from derivation).
+ */
 export function evalAttr(file: string, attr: string): unknown {
   requireNix();
-  const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", ...hostPkgsArg, file, "-A", attr], {
+  const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", ...hostPkgsArg, file, "-A", attr], {
     encoding: "utf8",
     env: nixEnv,
     maxBuffer: 256 * 1024 * 1024,

@@ -1,6 +1,6 @@
 /** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
 import path from "node:path";
-import { renderProblems, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
+import { renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
 import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError, type GenCommand } from "./args.js";
@@ -43,10 +43,7 @@ export async function generate(command: Generate, files: readonly SpecFile[], io
       errors.push(`${display(file)}: (default export): the list of specs is empty`);
       continue;
     }
-    const problems: Problem[] = [
-      ...validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p)),
-      ...specs.flatMap((spec, i) => renderProblems(spec, inList ? [i] : [])),
-    ];
+    const problems: Problem[] = validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p));
     if (problems.length > 0) errors.push(...problems.map((p) => formatProblem(p, display(file))));
     else modules.push({ file, specs: specs as ACISpec[], inList });
   }
