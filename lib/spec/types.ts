@@ -175,6 +175,8 @@ export interface ACISpec {
   readonly thin?: boolean;
   /** Compressor of the `.aci` (`pigz -n`, `bzip2 -9`, `xz -6` with a fixed block size: same bytes whatever the thread count). Default: `"gzip"`. */
   readonly compression?: Compression;
+  /** OCI images (mkOCI) only: at most this many layers, the root filesystem's included; mkACI ignores it. Default: `100`. */
+  readonly maxLayers?: number;
   /** Generated `/etc/hosts`, `/etc/passwd`, `/etc/group`. Default: `{}`. */
   readonly etc?: EtcFiles;
   /** Shell run in the root filesystem before packing (`set -eu -o pipefail`). Default: `""`. */

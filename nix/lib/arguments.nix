@@ -56,6 +56,8 @@
           thin ? false,
           # Compressor of the .aci (pigz -n, bzip2 -9, xz -6 with a fixed block size: same bytes whatever the thread count).
           compression ? "gzip",
+          # OCI images (mkOCI) only: at most this many layers, the root filesystem's included; mkACI ignores it.
+          maxLayers ? 100,
           # Generated /etc/hosts, /etc/passwd, /etc/group.
           etc ? { },
           # Shell run in the root filesystem before packing (set -eu -o pipefail).
@@ -285,6 +287,11 @@
       name = "compression";
       shape = { kind = "enum"; values = [ "none" "gzip" "bzip2" "xz" ]; };
       default = { kind = "value"; value = "gzip"; };
+    }
+    {
+      name = "maxLayers";
+      shape = { kind = "int"; min = 2; max = 125; };
+      default = { kind = "value"; value = 100; };
     }
     {
       name = "etc";

@@ -1,7 +1,6 @@
 # mkOCI's layers (sourced by a runCommand in nix/mkOCI.nix; nixpkgs runs it with `set -eu -o pipefail`).
-# Inputs: ociPlan (plan-layers.jq) ociClosure ociRootEnv ociReferencedPaths ociMaxLayers
-# ociCompression, and the root filesystem's inputs ociPasswdPath ociGroupPath ociHostsPath
-# ociHasHosts ociExtraCommandsPath.
+# Inputs: ociPlan (plan-layers.jq) ociClosure ociReferencedPaths ociMaxLayers ociCompression,
+# ociRootfs (nix/rootfs.sh) and that script's inputs.
 # Output: $out/blobs/sha256/<digest> per layer and $out/layers.json, the layers bottom first:
 # [{ mediaType, digest, size, diffID, paths }] (paths: the store paths, or [] for the top layer).
 # Store-path layers only depend on their store paths, so images sharing a path share its layer.
@@ -10,52 +9,19 @@ export LC_ALL=C
 shopt -s dotglob nullglob
 
 die() { echo "nix2aci mkOCI: $*" >&2; exit 1; }
+source "$ociRootfs"
 
 work=$PWD/layers
 rootfs=$work/rootfs
-mkdir -p "$rootfs" "$out/blobs/sha256"
+mkdir -p "$work" "$out/blobs/sha256"
 
-# 1. The root filesystem of the top layer: the packages merged like buildEnv, /etc, /tmp, an
-#    empty /nix/store, the user's commands, normalised modes.
-# TODO(after the spec track lands): this is build-aci.sh's steps 1, 2, 4 and 5 for a fat image;
-# factor them into one script both builders source.
-unfold() {
-  local dir=$1 target entry
-  [ -L "$dir" ] || return 0
-  target=$(readlink -f "$dir")
-  [ -d "$target" ] || die "${dir#"$rootfs"} is a link to something that is not a folder"
-  rm "$dir"
-  mkdir "$dir"
-  for entry in "$target"/*; do ln -s "$entry" "$dir/${entry##*/}"; done
-}
-for entry in "$ociRootEnv"/*; do
-  case "${entry##*/}" in
-    nix) die "a package has a top-level 'nix' entry, which would hide the image's /nix/store" ;;
-  esac
-  cp -R --no-dereference -- "$entry" "$rootfs/"
-done
-chmod -R u+w "$rootfs"
-unfold "$rootfs/etc"
-mkdir -p "$rootfs/etc"
-rm -f "$rootfs/etc/passwd" "$rootfs/etc/group"
-cp "$ociPasswdPath" "$rootfs/etc/passwd"
-cp "$ociGroupPath" "$rootfs/etc/group"
-if [ -n "$ociHasHosts" ]; then
-  rm -f "$rootfs/etc/hosts"
-  cp "$ociHostsPath" "$rootfs/etc/hosts"
-fi
-unfold "$rootfs/tmp"
-mkdir -p "$rootfs/nix/store"
-(cd "$rootfs" && source "$ociExtraCommandsPath")
-mkdir -p "$rootfs/tmp"
-chmod -R u+rwX,go+rX,go-w,ug-s,a-t "$rootfs"
-chmod 1777 "$rootfs/tmp"
-leftovers=("$rootfs/nix/store"/*)
-[ "${#leftovers[@]}" -eq 0 ] || die "extraCommands must not write into /nix/store"
+# 1. The root filesystem of the top layer (the closure is in the other layers).
+rootfs_lay_out "$rootfs"
+rootfs_finish "$rootfs" empty-store
 
 # 2. Which store paths go into which layer (all but the merged tree's roots).
 jq -R -s -c --argjson slots "$((ociMaxLayers - 1))" \
-  --argjson skip "$(jq -n -c --arg a "$ociRootEnv" --arg b "$ociReferencedPaths" '[$a, $b]')" \
+  --argjson skip "$(jq -n -c --arg a "$rootfsPackages" --arg b "$ociReferencedPaths" '[$a, $b]')" \
   -f "$ociPlan" "$ociClosure/registration" > "$work/plan.json"
 
 # 3. One deterministic tar per layer (GNU format, members sorted, mtime 1, owner 0:0, hard links

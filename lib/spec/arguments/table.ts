@@ -203,6 +203,13 @@ export const MKACI_ARGUMENTS: readonly Field[] = [
     doc: "Compressor of the `.aci` (`pigz -n`, `bzip2 -9`, `xz -6` with a fixed block size: same bytes whatever the thread count).",
     becomes: "the `.aci` file",
   },
+  {
+    name: "maxLayers",
+    shape: s.int(2, 125),
+    default: dflt.value(100),
+    doc: "OCI images (mkOCI) only: at most this many layers, the root filesystem's included; mkACI ignores it.",
+    becomes: "nothing: an ACI is one archive",
+  },
   { name: "etc", shape: etc, default: dflt.value({}), doc: "Generated `/etc/hosts`, `/etc/passwd`, `/etc/group`.", becomes: "files in the root filesystem" },
   {
     name: "extraCommands",
