@@ -31,11 +31,16 @@ export interface RenderTreeOptions {
 /** The tree's file names are `/`-separated relative paths; default.nix comes last. */
 export type RenderedTree = Map<string, string>;
 
-/** One attribute of default.nix: `name = import ./file.nix { inherit pkgs mkACI; <arguments> };` */
+/**
+ * One attribute of default.nix: `name = import ./file.nix { inherit pkgs mkACI; <arguments> };`,
+ * or for an OCI image (`format: "oci"`) `{ inherit pkgs; mkACI = mkOCI; … }`: the file is a
+ * function of the builder, and mkOCI takes mkACI's arguments.
+ */
 interface Attribute {
   readonly name: string;
   readonly file: string;
   readonly args: readonly Binding[];
+  readonly oci: boolean;
 }
 
 /**
@@ -83,10 +88,10 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
     const where = label ?? module;
     const owner = where === undefined ? `spec ${spec.name}` : inList === true ? `${where} (${spec.name})` : where;
     add(`${stem}.nix`, renderOrSay(owner, () => renderSpecFile(spec, module === undefined ? {} : { source: module })), owner);
-    attributes.push({ name: attr, file: `${stem}.nix`, args: [] });
+    attributes.push({ name: attr, file: `${stem}.nix`, args: [], oci: spec.format === "oci" });
     for (const variantName of Object.keys(spec.variants ?? {})) {
       const args = renderOrSay(`${owner}: variants.${variantName}`, () => variantArguments(spec, variantName));
-      attributes.push({ name: variantName, file: `${stem}.nix`, args });
+      attributes.push({ name: variantName, file: `${stem}.nix`, args, oci: resolveVariant(spec, variantName).format === "oci" });
     }
   }
   checkUniqueAttributes(attributes);
@@ -113,17 +118,20 @@ function checkUniqueAttributes(attributes: readonly Attribute[]): void {
 }
 
 /**
- * `{ pkgs ? import <nixpkgs> { }, mkACI ? (import <nixDir> { inherit pkgs; }).mkACI }: { … }`:
- * any package set can be passed (`--arg pkgs 'import ./nix/host-pkgs.nix {}'`); files are
- * imported with explicit arguments rather than `pkgs.callPackage`, which such a set may lack.
+ * `{ pkgs ? import <nixpkgs> { }, mkACI ? (import <nixDir> { inherit pkgs; }).mkACI }: { … }`
+ * (and `mkOCI ? …` when an attribute is an OCI image): any package set can be passed
+ * (`--arg pkgs 'import ./nix/host-pkgs.nix {}'`); files are imported with explicit arguments
+ * rather than `pkgs.callPackage`, which such a set may lack.
  */
 export function defaultFileExpr(attributes: readonly Attribute[], nixDir: string): Expr {
   const defaultPkgs = call(id("import"), path("<nixpkgs>"), attrs({}));
-  const defaultMkACI = sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), "mkACI");
-  const bindings: Binding[] = attributes.map(({ name, file, args }) =>
-    bind(name, call(id("import"), relativePath(file), attrs([inherit("pkgs", "mkACI"), ...args]))),
+  const builder = (name: string): Expr => sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), name);
+  const bindings: Binding[] = attributes.map(({ name, file, args, oci }) =>
+    bind(name, call(id("import"), relativePath(file), attrs([...(oci ? [inherit("pkgs"), bind("mkACI", id("mkOCI"))] : [inherit("pkgs", "mkACI")]), ...args]))),
   );
-  return lambda(pattern([["pkgs", defaultPkgs], ["mkACI", defaultMkACI]]), attrs(bindings));
+  const formals: [string, Expr][] = [["pkgs", defaultPkgs], ["mkACI", builder("mkACI")]];
+  if (attributes.some((a) => a.oci)) formals.push(["mkOCI", builder("mkOCI")]);
+  return lambda(pattern(formals), attrs(bindings));
 }
 
 /** A relative path as a Nix path literal (`./a/b.nix`, `../../nix`), or `./. + "/odd name.nix"`. */

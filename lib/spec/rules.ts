@@ -309,6 +309,19 @@ export function checkSpecRules(p: Problems, spec: unknown): void {
   if (field(spec, "thin") === true && isString(extra) && extra.includes("/nix/store")) {
     p.add(["extraCommands"], "thin-store", "a thin image has empty store folders at build time: extraCommands must not use /nix/store", extra);
   }
+  checkOciFormat(p, spec);
+}
+
+/** What mkOCI refuses (docs/oci.md), refused first here: a thin image, and xz or bzip2 layers. */
+function checkOciFormat(p: Problems, spec: unknown): void {
+  if (field(spec, "format") !== "oci") return;
+  if (field(spec, "thin") === true) {
+    p.add(["thin"], "oci-thin", 'an OCI image (format "oci") cannot be thin: OCI has no mount points for store paths', true);
+  }
+  const compression = field(spec, "compression");
+  if (compression === "xz" || compression === "bzip2") {
+    p.add(["compression"], "oci-compression", 'OCI layers (format "oci") are tar or tar+gzip: use "gzip" or "none"', compression);
+  }
 }
 
 /** Rules about the `variants` record itself (names, params it may set). */

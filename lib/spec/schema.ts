@@ -65,6 +65,7 @@ const specOverrides: Readonly<Record<string, z.ZodType>> = {
   isolators: z.array(isolator).readonly(),
   params: z.record(str, jsonValue).readonly(),
   customIsolators: z.array(customIsolator).readonly(),
+  format: z.enum(["aci", "oci"]),
 };
 
 /** Every spec field but `variants`, in table order, each with its schema; `variants` reuse it. */

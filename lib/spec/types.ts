@@ -177,6 +177,8 @@ export interface ACISpec {
   readonly compression?: Compression;
   /** OCI images (mkOCI) only: at most this many layers, the root filesystem's included; mkACI ignores it. Default: `100`. */
   readonly maxLayers?: number;
+  /** The image the attribute builds: `"aci"` (mkACI, the default) or `"oci"` (mkOCI, docs/oci.md). In a variant (`busyboxOci: { format: "oci" }`) one spec gives both. */
+  readonly format?: "aci" | "oci";
   /** Generated `/etc/hosts`, `/etc/passwd`, `/etc/group`. Default: `{}`. */
   readonly etc?: EtcFiles;
   /** Shell run in the root filesystem before packing (`set -eu -o pipefail`). Default: `""`. */

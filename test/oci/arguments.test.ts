@@ -47,7 +47,7 @@ describe("mkOCI refuses what an OCI image cannot be", () => {
     "ok // { arch = \"mips\"; }",
     "ok // { ports = [ { name = \"HTTP\"; protocol = \"tcp\"; port = 80; } ]; }",
   ])("checks %s with mkACI's own rules (the same messages)", (args) => {
-    const messages = (builder: string): string[] =>
+    const messages = (builder: "mkACI" | "mkOCI"): string[] =>
       evalError(builder, args)
         .split("\n")
         .filter((line) => line.includes(`nix2aci ${builder}: `))

@@ -68,7 +68,7 @@ describe("the README's OCI commands", () => {
     const [build, inspect, load, sign, verify, push] = commands as [string, string, string, string, string, string];
     const built = type(build);
     expect(built.status, built.stderr).toBe(0);
-    expect(existsSync(join(scratch, "result", "busybox-1.35.0-linux-amd64.oci", "index.json"))).toBe(true);
+    expect(existsSync(join(scratch, "result", "busyboxOci-1.35.0-linux-amd64.oci", "index.json"))).toBe(true);
 
     const inspected = type(inspect);
     expect(inspected.status, inspected.stderr).toBe(0);
@@ -80,7 +80,7 @@ describe("the README's OCI commands", () => {
 
     const signed = type(sign);
     expect(signed.status, signed.stderr).toBe(0);
-    expect(signed.stdout).toContain("signed  OCIs/busybox-1.35.0-linux-amd64.oci.signed");
+    expect(signed.stdout).toContain("signed  OCIs/busyboxOci-1.35.0-linux-amd64.oci.signed");
 
     const verified = type(verify);
     expect(verified.status, verified.stderr).toBe(0);

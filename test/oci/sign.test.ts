@@ -17,7 +17,7 @@ let key: TestKey;
 let podman: Podman;
 const work = mkdtempSync(join(tmpdir(), "nix2aci-oci-sign-"));
 const outdir = join(work, "OCIs");
-const base = "busybox-1.35.0-linux-amd64.oci";
+const base = "busyboxOci-1.35.0-linux-amd64.oci";
 const signed = join(outdir, `${base}.signed`);
 const policy = join(outdir, `${base}.policy.json`);
 

@@ -21,5 +21,6 @@ export default defineACI({
   variants: {
     // A variant is a call of the spec's file: this one overrides mkACI's compression.
     toolboxXz: { compression: "xz" },
+    toolboxOci: { format: "oci" },
   },
 });

@@ -12,5 +12,7 @@ export default defineACI({
   variants: {
     busyboxThin: { thin: true },
     busyboxStatic: { params: { static: true } },
+    // The same image as an OCI image (mkOCI): for podman, Docker, registries.
+    busyboxOci: { format: "oci" },
   },
 });

@@ -1,7 +1,7 @@
 /** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
 import path from "node:path";
 import { renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
-import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
+import { formatProblem, ociWarning, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError, type GenCommand } from "./args.js";
 import { checkWithNix } from "./check.js";
@@ -52,6 +52,13 @@ export async function generate(command: Generate, files: readonly SpecFile[], io
     io.stderr(errors.map((line) => `${line}\n`).join(""));
     io.stderr(`nix2aci-gen: ${errors.length} problem${errors.length === 1 ? "" : "s"}; nothing written\n`);
     return 1;
+  }
+  // Once per spec: what its OCI images carry but OCI runtimes do not apply.
+  for (const { file, specs } of modules) {
+    for (const spec of specs) {
+      const warning = ociWarning(spec);
+      if (warning !== undefined) io.stderr(`${display(file)}: ${spec.name}: warning: ${warning}\n`);
+    }
   }
 
   if (command.outDir === undefined) {

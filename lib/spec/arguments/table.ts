@@ -233,6 +233,12 @@ export const SPEC_ONLY_FIELDS: readonly { readonly name: string; readonly after:
     type: "readonly CustomIsolator[]",
     doc: "Isolators appc 0.8.11 does not know (actool rejects them; rkt may not); mkACI gets them after `isolators`.",
   },
+  {
+    name: "format",
+    after: "maxLayers",
+    type: '"aci" | "oci"',
+    doc: 'The image the attribute builds: `"aci"` (mkACI, the default) or `"oci"` (mkOCI, docs/oci.md). In a variant (`busyboxOci: { format: "oci" }`) one spec gives both.',
+  },
 ];
 
 /** Spec fields whose TypeScript type is narrower than the mkACI argument's shape. */
