@@ -30,6 +30,8 @@ interface Manifest {
 }
 
 const attributes = ["toolbox", "toolboxXz", "busybox", "busyboxThin", "busyboxStatic", "httpd"];
+/** The examples' OCI images (`format: "oci"`): built and checked by test/oci. */
+const ociAttributes = ["toolboxOci", "busyboxOci", "httpdOci"];
 
 describe("examples/generated", () => {
   it("is up to date: regenerating examples/pkgs gives the same bytes, file for file", async () => {
@@ -50,7 +52,7 @@ describe("examples/generated", () => {
 
   it("has one attribute per spec and per variant", () => {
     const names = evalAttr(path.join(repoRoot, "test/render/attr-names.nix"), "names") as string[];
-    expect(names).toEqual([...attributes].sort());
+    expect(names).toEqual([...attributes, ...ociAttributes].sort());
   });
 });
 
