@@ -7,9 +7,10 @@ import { renderSpecFile, type FileOrigin } from "./spec-file.js";
 import { renderTreeUnchecked, type RenderTreeOptions, type RenderedTree, type TreeSpec } from "./tree.js";
 
 export { writeTree, type WriteTreeReport } from "./write-tree.js";
-export { specFileExpr, renderSpecFile, type FileOrigin } from "./spec-file.js";
-export { renderTreeUnchecked, variantArguments, defaultFileExpr, relativePath, type RenderTreeOptions, type RenderedTree, type TreeSpec } from "./tree.js";
+export { specFileExpr, renderSpecFile, relativePath, DEFAULT_NIX_DIR, type FileOrigin } from "./spec-file.js";
+export { renderTreeUnchecked, variantArguments, defaultFileExpr, type RenderTreeOptions, type RenderedTree, type TreeSpec } from "./tree.js";
 export { valueExpr, refExpr, type ParamValues } from "./refs.js";
+export { checkPackagePaths, type PackagePathOptions, type PackagePathReport } from "./package-paths.js";
 
 /**
  * The Nix file of one spec: `{ pkgs, mkACI, <params> ? <defaults>, overrides ? { }, ... }:

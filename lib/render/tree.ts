@@ -1,9 +1,10 @@
 /** Many specs → a tree of Nix files plus `default.nix` with one attribute per spec and variant. */
-import { attrs, bind, call, id, inherit, lambda, op, path, pattern, print, sel, str, type Binding, type Expr } from "../nix/index.js";
+import { posix } from "node:path";
+import { attrs, bind, call, id, inherit, lambda, pattern, print, sel, type Binding, type Expr } from "../nix/index.js";
 import { resolveVariant, specAttrName, toMkACIArgs, type ACISpec, type JsonValue } from "../spec/index.js";
 import { frame } from "./frame.js";
 import { valueExpr } from "./refs.js";
-import { mkACIBindings, renderSpecFile } from "./spec-file.js";
+import { DEFAULT_NIX_DIR, defaultArguments, mkACIBindings, relativePath, renderSpecFile } from "./spec-file.js";
 
 /** A spec and where it was declared. */
 export interface TreeSpec {
@@ -71,6 +72,7 @@ export function variantArguments(spec: ACISpec, variantName: string): Binding[] 
  * variantArguments), so no file repeats another.
  */
 export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderTreeOptions = {}): RenderedTree {
+  const nixDir = options.nixDir ?? DEFAULT_NIX_DIR;
   const tree: RenderedTree = new Map();
   const attributes: Attribute[] = [];
   const owners = new Map<string, string>();
@@ -87,7 +89,10 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
     const stem = module === undefined ? attr : inList === true ? `${stripExtension(module)}/${attr}` : stripExtension(module);
     const where = label ?? module;
     const owner = where === undefined ? `spec ${spec.name}` : inList === true ? `${where} (${spec.name})` : where;
-    add(`${stem}.nix`, renderOrSay(owner, () => renderSpecFile(spec, module === undefined ? {} : { source: module })), owner);
+    // nix/ as seen from the file's own folder, `depth` folders below the tree's.
+    const depth = stem.split("/").length - 1;
+    const fileNixDir = posix.normalize(posix.join("../".repeat(depth) || ".", nixDir));
+    add(`${stem}.nix`, renderOrSay(owner, () => renderSpecFile(spec, { ...(module === undefined ? {} : { source: module }), nixDir: fileNixDir })), owner);
     attributes.push({ name: attr, file: `${stem}.nix`, args: [], oci: spec.format === "oci" });
     for (const variantName of Object.keys(spec.variants ?? {})) {
       const args = renderOrSay(`${owner}: variants.${variantName}`, () => variantArguments(spec, variantName));
@@ -95,7 +100,7 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
     }
   }
   checkUniqueAttributes(attributes);
-  tree.set("default.nix", frame("default.nix.hbs", { body: print(defaultFileExpr(attributes, options.nixDir ?? "node_modules/nix2aci/nix")) }));
+  tree.set("default.nix", frame("default.nix.hbs", { body: print(defaultFileExpr(attributes, nixDir)) }));
   return tree;
 }
 
@@ -124,24 +129,12 @@ function checkUniqueAttributes(attributes: readonly Attribute[]): void {
  * rather than `pkgs.callPackage`, which such a set may lack.
  */
 export function defaultFileExpr(attributes: readonly Attribute[], nixDir: string): Expr {
-  const defaultPkgs = call(id("import"), path("<nixpkgs>"), attrs({}));
-  const builder = (name: string): Expr => sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), name);
   const bindings: Binding[] = attributes.map(({ name, file, args, oci }) =>
     bind(name, call(id("import"), relativePath(file), attrs([...(oci ? [inherit("pkgs"), bind("mkACI", id("mkOCI"))] : [inherit("pkgs", "mkACI")]), ...args]))),
   );
-  const formals: [string, Expr][] = [["pkgs", defaultPkgs], ["mkACI", builder("mkACI")]];
-  if (attributes.some((a) => a.oci)) formals.push(["mkOCI", builder("mkOCI")]);
+  const formals = defaultArguments(nixDir);
+  if (attributes.some((a) => a.oci)) formals.push(["mkOCI", sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), "mkOCI")]);
   return lambda(pattern(formals), attrs(bindings));
-}
-
-/** A relative path as a Nix path literal (`./a/b.nix`, `../../nix`), or `./. + "/odd name.nix"`. */
-export function relativePath(relative: string): Expr {
-  const literal = relative.startsWith("../") || relative === ".." ? relative : `./${relative}`;
-  try {
-    return path(literal);
-  } catch {
-    return op(path("./."), "+", str(`/${relative}`));
-  }
 }
 
 function stripExtension(module: string): string {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { nixBuild, repoRoot } from "../support/nix.js";
 import { runGen } from "../cli/support.js";
-import { evalAttr, hostPkgsArg, listFiles, nixParse, readTree, tempDir } from "./support.js";
+import { evalAttr, evalExpr, hostPkgsArg, listFiles, nixParse, readTree, tempDir } from "./support.js";
 
 const generated = path.join(repoRoot, "examples/generated");
 const defaultNix = path.join(generated, "default.nix");
@@ -48,6 +48,22 @@ describe("examples/generated", () => {
 
   it("every file parses", () => {
     for (const file of listFiles(generated)) nixParse(path.join(generated, file));
+  });
+
+  it("every spec file builds on its own (defaults for pkgs and mkACI) and through callPackage", async () => {
+    const files = listFiles(generated).filter((file) => file !== "default.nix");
+    expect(files).toEqual(["generic/toolbox.nix", "linux/busybox.nix", "services/httpd.nix"]);
+    // mkACI comes from the file's own default (nix2aci's nix/ as seen from the file).
+    const outs = await nixBuild([...files.map((file) => path.join(generated, file)), ...hostPkgsArg]);
+    expect(outs).toHaveLength(files.length);
+    // nixpkgs' callPackage: arguments the package set has are passed (pkgs itself among them).
+    const callPackage = `let pkgs = import ${path.join(repoRoot, "nix/host-pkgs.nix")} { }; callPackage = file: args:
+      let f = import file; in f (builtins.intersectAttrs (builtins.functionArgs f) (pkgs // { inherit pkgs; }) // args); in`;
+    const names = evalExpr(`${callPackage} map (file: (callPackage file { }).manifest.name) [ ${files.map((file) => path.join(generated, file)).join(" ")} ]`);
+    expect(names).toEqual(["nix2aci.example/toolbox", "nix2aci.example/busybox", "nix2aci.example/httpd"]);
+    expect(evalExpr(`${callPackage} (callPackage ${path.join(generated, "linux/busybox.nix")} { static = true; overrides.compression = "xz"; }).imageFileName`)).toBe(
+      "busybox-1.35.0-linux-amd64.aci",
+    );
   });
 
   it("has one attribute per spec and per variant", () => {

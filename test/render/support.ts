@@ -25,6 +25,12 @@ export function evalAttr(file: string, attr: string): unknown {
   return JSON.parse(out) as unknown;
 }
 
+/** `nix-instantiate --eval --strict --json -E EXPR`, parsed. */
+export function evalExpr(expr: string): unknown {
+  requireNix();
+  return JSON.parse(execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", "-E", expr], { encoding: "utf8", env: nixEnv })) as unknown;
+}
+
 /** `nix-instantiate --parse` of one file; throws with Nix's message when it does not parse. */
 export function nixParse(file: string): void {
   requireNix();

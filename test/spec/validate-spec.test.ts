@@ -110,7 +110,7 @@ describe("identity", () => {
   it("labels: not name, not version/os/arch, AC identifier names", () => {
     expect(check({ labels: { name: "x", version: "1", "Bad Label": "y" } })).toMatchInlineSnapshot(`
       "busybox.ts: labels.name: name must not be "name" (appc forbids a label called name), got "name"
-      busybox.ts: labels.version: name must not be version, os or arch: those have arguments of their own, got "version"
+      busybox.ts: labels.version: name must not be version, os, arch or variant: those have arguments of their own, got "version"
       busybox.ts: labels["Bad Label"]: name must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Bad Label""
     `);
   });
@@ -331,7 +331,7 @@ describe("variants", () => {
         variants: { "busybox thin": { thin: true }, busybox: { thin: true }, s: { params: { static: "yes", nope: 1 } } },
       }),
     ).toMatchInlineSnapshot(`
-      "busybox.ts: variants["busybox thin"]: variant name must be a Nix identifier ([A-Za-z_][A-Za-z0-9_'-]*, not a keyword), got "busybox thin"
+      "busybox.ts: variants["busybox thin"]: variant name must be a Nix identifier and must be a variant name usable in file names (^[A-Za-z_][A-Za-z0-9_-]*$: a Nix identifier without '), got "busybox thin"
       busybox.ts: variants.busybox: variant name must differ from the spec's own attribute name "busybox", got "busybox"
       busybox.ts: variants.s.params.static: must be a boolean like the declared default, got "yes"
       busybox.ts: variants.s.params.nope: a variant may only set params the spec declares, got "nope""

@@ -68,7 +68,10 @@ export async function generate(command: Generate, files: readonly SpecFile[], io
     }
     let text: string;
     try {
-      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute) });
+      // The file's default mkACI: --nix-dir as seen from here (where stdout is written, presumably),
+      // else the same text anywhere: node_modules/nix2aci/nix, a project's root.
+      const nixDir = command.nixDir === undefined ? undefined : nixDirFor(io.cwd, path.resolve(io.cwd, command.nixDir));
+      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute), ...(nixDir === undefined ? {} : { nixDir }) });
     } catch (error) {
       io.stderr(`${display(only.file)}: ${(error as Error).message}\nnix2aci-gen: nothing written\n`);
       return 1;
