@@ -1,0 +1,146 @@
+/**
+ * What both CLIs share around their commands: `--help`, `--version` and `help COMMAND`, dispatch
+ * with did-you-mean, and the one error shape: a line `PROGRAM COMMAND: message` on stderr and an
+ * exit status (usage errors 2, other failures 1; `run` overrides both with 125, see README).
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { packageVersion } from "../render/package-root.js";
+import { closest } from "../spec/suggest.js";
+import { helpText, parseCommandLine, UsageError, type CommandSpec, type OptionSpecs, type OptionValues } from "./args.js";
+
+/** Where a CLI writes, and which folder relative paths start from; tests pass their own. */
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+export const processIO: CliIO = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  get cwd() {
+    return process.cwd();
+  },
+};
+
+export interface CommandArgs<O extends OptionSpecs> {
+  readonly values: OptionValues<O>;
+  readonly positionals: readonly string[];
+  readonly rest: readonly string[];
+}
+
+export interface Command<O extends OptionSpecs = OptionSpecs> {
+  readonly spec: CommandSpec<O>;
+  /** Exit statuses for a usage error and for any other failure (default 2 and 1). */
+  readonly exitCodes?: { readonly usage: number; readonly failure: number };
+  run(args: CommandArgs<O>, io: CliIO): Promise<number>;
+}
+
+/** A failure that brings its own exit status (`run`: 126 and 127, as podman). */
+export interface WithExitCode {
+  readonly exitCode: number;
+}
+
+function ownExitCode(error: unknown): number | undefined {
+  const code = error instanceof Error ? (error as Partial<WithExitCode>).exitCode : undefined;
+  return typeof code === "number" && Number.isInteger(code) ? code : undefined;
+}
+
+/** Runs one command: its help and version, its options parsed, its errors turned into one line. */
+export async function runCommand<O extends OptionSpecs>(command: Command<O>, argv: readonly string[], io: CliIO): Promise<number> {
+  const exit = command.exitCodes ?? { usage: 2, failure: 1 };
+  try {
+    const parsed = parseCommandLine(command.spec, argv);
+    if (parsed.kind === "help") return print(io, helpText(command.spec));
+    if (parsed.kind === "version") return print(io, versionLine(command.spec.name));
+    return await command.run(parsed, io);
+  } catch (error) {
+    report(io, command.spec.name, error, command.spec.name);
+    return error instanceof UsageError ? exit.usage : (ownExitCode(error) ?? exit.failure);
+  }
+}
+
+/** `PROGRAM: message` on stderr, one line; a usage error points at the help. The stack only on request. */
+export function report(io: CliIO, prefix: string, error: unknown, helpFor?: string): void {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split("\n").map((part) => part.trim()).filter((part) => part !== "").join(" ");
+  const hint = error instanceof UsageError && helpFor !== undefined ? ` (see '${helpFor} --help')` : "";
+  io.stderr(`${prefix}: ${line}${hint}\n`);
+  if (process.env["NIX2ACI_DEBUG"] && error instanceof Error && !(error instanceof UsageError)) io.stderr(`${error.stack ?? ""}\n`);
+}
+
+export function versionLine(name: string): string {
+  return `${name.split(" ")[0]} ${packageVersion()}\n`;
+}
+
+function print(io: CliIO, text: string): number {
+  io.stdout(text);
+  return 0;
+}
+
+/** A CLI of subcommands (`nix2aci`), each loaded only when used. */
+export interface Program {
+  readonly name: string;
+  readonly description: string;
+  readonly commands: Readonly<Record<string, () => Promise<Command>>>;
+  readonly footer: string;
+  /**
+   * The command run when the first argument names none (`nix2aci-gen SPEC.ts`): `--help` is its
+   * help, and a first argument that is no file but near a command's name is taken for a typo.
+   */
+  readonly defaultCommand?: string;
+}
+
+export async function runProgram(program: Program, argv: readonly string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  const names = Object.keys(program.commands);
+  const fallback = program.defaultCommand;
+  try {
+    if (first === "--help" || first === "-h") return print(io, fallback === undefined ? await programHelp(program) : helpText((await load(program, fallback)).spec));
+    if (first === "--version" || first === "-V") return print(io, versionLine(program.name));
+    if (first === "help") {
+      if (rest.length > 1) throw new UsageError(`help takes one command, got ${rest.length}`);
+      if (rest[0] === undefined) return await runProgram(program, ["--help"], io);
+      return print(io, helpText((await load(program, rest[0])).spec));
+    }
+    if (first !== undefined && Object.hasOwn(program.commands, first)) return await runCommand(await load(program, first), rest, io);
+    if (fallback !== undefined) {
+      if (first !== undefined && !first.startsWith("-") && !existsSync(path.resolve(io.cwd, first)) && closest(first, [...names, "help"]) !== undefined) await load(program, first);
+      return await runCommand(await load(program, fallback), argv, io);
+    }
+    if (first === undefined) throw new UsageError(`no command given; the commands are ${names.join(", ")}`);
+    if (first.startsWith("-")) {
+      const guess = closest(first, ["--help", "--version"]);
+      throw new UsageError(`unknown option '${first}' (options go after the command)${guess === undefined ? "" : `; did you mean '${guess}'?`}`);
+    }
+    return await runCommand(await load(program, first), rest, io);
+  } catch (error) {
+    report(io, program.name, error, program.name);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+async function load(program: Program, name: string): Promise<Command> {
+  const loader = Object.hasOwn(program.commands, name) ? program.commands[name] : undefined;
+  if (loader !== undefined) return loader();
+  const guess = closest(name, [...Object.keys(program.commands), "help"]);
+  throw new UsageError(`unknown command '${name}'${guess === undefined ? "" : `; did you mean '${guess}'?`}`);
+}
+
+async function programHelp(program: Program): Promise<string> {
+  const commands = await Promise.all(Object.entries(program.commands).map(async ([name, loader]) => [name, (await loader()).spec.summary] as const));
+  const width = Math.max(...commands.map(([name]) => name.length)) + 2;
+  return [
+    `usage: ${program.name} <command> [options]`,
+    "",
+    program.description,
+    "",
+    "commands:",
+    ...commands.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
+    `  ${"help".padEnd(width)}show a command's help (also: ${program.name} <command> --help)`,
+    "",
+    program.footer,
+    "",
+  ].join("\n");
+}
