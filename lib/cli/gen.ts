@@ -7,7 +7,7 @@ import { processIO, runProgram, type CliIO, type Program } from "./program.js";
 
 export type { CliIO } from "./program.js";
 
-const program: Program = {
+export const program: Program = {
   name: "nix2aci-gen",
   description: "Typed TypeScript specs to Nix files that build App Container Images.",
   commands: {

@@ -1,7 +1,7 @@
 /** `nix2aci`: the commands that work on built images, each in lib/cli/commands/, loaded when used. */
 import { processIO, runProgram, type CliIO, type Program } from "./program.js";
 
-const program: Program = {
+export const program: Program = {
   name: "nix2aci",
   description: "Builds, inspects, verifies, trusts and runs App Container Images made by nix2aci.",
   commands: {

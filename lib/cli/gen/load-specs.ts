@@ -1,14 +1,14 @@
 /**
- * Loads spec modules with esbuild alone: each spec file is bundled with what it imports (local
+ * Loads spec modules with esbuild alone: all spec files of a run and what they import (local
  * helpers, JSON, npm packages; `import … from "nix2aci"` is this very nix2aci, so its spec values
- * are the ones lib/render understands) into one ES module, run by Node from memory. One esbuild
- * build serves all spec files of a run. What Node would give a module but a bundle does not is
- * put back per module: `import.meta.url`/`filename`/`dirname`, `__filename`/`__dirname` and `require`.
+ * are the ones lib/render understands) are bundled into one ES module that Node runs from memory,
+ * each spec when it is loaded. What Node would give a module but a bundle does not is put back
+ * per module: `import.meta.url`/`filename`/`dirname`, `__filename`/`__dirname` and `require`.
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { readFile } from "node:fs/promises";
-import type { BuildFailure, BuildResult, Message, Plugin } from "esbuild";
+import type { BuildFailure, Message, Plugin } from "esbuild";
 import * as nix2aci from "../../index.js";
 
 /** The outcome of loading one spec module: its default export, or why there is none. */
@@ -16,7 +16,7 @@ export type LoadedModule = { readonly ok: true; readonly exported: unknown } | {
 
 const instance = Symbol.for("nix2aci.cli.instance");
 const META = "__nix2aci_meta";
-const loaders = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" } as const;
+const fileLoaders = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" } as const;
 
 /** The text put before each module's first line (so its line numbers stay), giving it its own meta. */
 function metaPrefix(file: string): string {
@@ -34,16 +34,19 @@ const plugin: Plugin = {
     build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async ({ path: file }) => {
       const source = await readFile(file, "utf8");
       // A `#!` line must stay first: it becomes a comment after the prefix.
-      return { contents: metaPrefix(file) + (source.startsWith("#!") ? `//${source}` : source), loader: loaders[path.extname(file) as keyof typeof loaders] };
+      return { contents: metaPrefix(file) + (source.startsWith("#!") ? `//${source}` : source), loader: fileLoaders[path.extname(file) as keyof typeof fileLoaders] };
     });
   },
 };
 
-async function bundle(files: readonly string[]): Promise<BuildResult & { outputFiles: NonNullable<BuildResult["outputFiles"]> }> {
+/**
+ * One ES module for all `files`: its default export holds one loader per file, in order, each
+ * running that spec module (and what it imports, once for all) when called.
+ */
+async function bundle(files: readonly string[]): Promise<string> {
   const esbuild = await import("esbuild");
-  return esbuild.build({
-    entryPoints: files.map((file, index) => ({ in: file, out: String(index) })),
-    outdir: "/nix2aci-specs",
+  const { outputFiles } = await esbuild.build({
+    stdin: { contents: `export default [${files.map((file) => `() => import(${JSON.stringify(file)})`).join(",\n")}];`, resolveDir: "/", loader: "js" },
     bundle: true,
     write: false,
     format: "esm",
@@ -57,42 +60,54 @@ async function bundle(files: readonly string[]): Promise<BuildResult & { outputF
     define: Object.fromEntries(
       [["import.meta.url", "url"], ["import.meta.filename", "filename"], ["import.meta.dirname", "dirname"], ["__filename", "filename"], ["__dirname", "dirname"]].map(([name, key]) => [name, `${META}.${key}`]),
     ),
-    // A CommonJS helper's require() of what is not bundled (node: modules) needs a real require.
-    banner: { js: `import { createRequire as __nix2aci_createRequire } from "node:module"; const require = __nix2aci_createRequire(import.meta.url);` },
+    // A CommonJS module's require() of what is not bundled (node: modules) needs a real require.
+    banner: { js: `import { createRequire as __nix2aci_createRequire } from "node:module"; const require = __nix2aci_createRequire(${JSON.stringify(files[0] ?? "/")});` },
   });
+  return outputFiles[0]?.text ?? "";
 }
 
 /**
- * Loads every spec module, in order: one bundle per file, all from one esbuild build. When that
- * build fails, each file is built alone, so that every failure is told at its own spec.
+ * Loads every spec module, in order, from one esbuild bundle. When that build fails, the files
+ * are bundled in halves (and so on down to single files), so that every failure is told at its
+ * own spec and the other specs still load.
  */
 export async function loadSpecModules(files: readonly string[]): Promise<LoadedModule[]> {
   (globalThis as Record<symbol, unknown>)[instance] = nix2aci;
-  const compiled = await compile(files);
   const loaded: LoadedModule[] = [];
-  for (const [index, output] of compiled.entries()) loaded.push(typeof output === "string" ? await run(output, files[index] as string) : output);
+  for (const part of await compile(files)) {
+    if ("error" in part) {
+      loaded.push(failed(part.error, part.file));
+      continue;
+    }
+    let loaders: (() => Promise<unknown>)[];
+    try {
+      loaders = ((await import(`data:text/javascript;base64,${Buffer.from(part.code).toString("base64")}`)) as { default: (() => Promise<unknown>)[] }).default;
+    } catch (error) {
+      loaded.push(...part.files.map((file) => failed(error, file))); // Node refused what esbuild made
+      continue;
+    }
+    for (const [index, load] of loaders.entries()) loaded.push(await run(load, part.files[index] as string));
+  }
   return loaded;
 }
 
-/** Each file's bundle, or why it has none. esbuild failing by itself (not over a file) is thrown. */
-async function compile(files: readonly string[]): Promise<(string | LoadedModule)[]> {
+type Compiled = { readonly files: readonly string[]; readonly code: string } | { readonly file: string; readonly error: BuildFailure };
+
+async function compile(files: readonly string[]): Promise<Compiled[]> {
   try {
-    const { outputFiles } = await bundle(files);
-    const byName = new Map(outputFiles.map((output) => [path.basename(output.path), output.text]));
-    return files.map((file, index) => byName.get(`${index}.js`) ?? failed(new Error("esbuild made no bundle of it"), file));
+    return [{ files, code: await bundle(files) }];
   } catch (error) {
-    if (!isBuildFailure(error)) throw error;
-    if (files.length === 1) return [failed(error, files[0] as string)];
-    return (await Promise.all(files.map((file) => compile([file])))).flat();
+    if (!isBuildFailure(error)) throw error; // esbuild failed by itself, not over a file
+    if (files.length === 1) return [{ file: files[0] as string, error }];
+    const half = Math.ceil(files.length / 2);
+    return (await Promise.all([compile(files.slice(0, half)), compile(files.slice(half))])).flat();
   }
 }
 
-async function run(code: string, file: string): Promise<LoadedModule> {
+async function run(load: () => Promise<unknown>, file: string): Promise<LoadedModule> {
   let namespace: Record<string, unknown>;
   try {
-    // The bundle's own import.meta.url is its data: URL; `require` must resolve from the spec.
-    const source = code.replace("__nix2aci_createRequire(import.meta.url)", `__nix2aci_createRequire(${JSON.stringify(file)})`);
-    namespace = (await import(`data:text/javascript;base64,${Buffer.from(source).toString("base64")}`)) as Record<string, unknown>;
+    namespace = (await load()) as Record<string, unknown>;
   } catch (error) {
     return failed(error, file);
   }
