@@ -20,7 +20,7 @@ export async function renderCliReference(): Promise<string> {
   const out: string[] = [];
   for (const program of [gen, nix2aci] as readonly Program[]) {
     for (const load of Object.values(program.commands)) {
-      const { spec } = await load();
+      const { command: spec } = await load();
       out.push(`#### \`${spec.name}\``, "", "```", ...spec.usage.map((line) => `${spec.name} ${line}`.trimEnd()), "```", "");
       out.push("| option | meaning |", "|---|---|", ...optionRows(spec.options).map((row) => `| \`${cell(row.flags.trim())}\` | ${cell(row.help)} |`), "");
       if (spec.footer !== undefined) out.push(spec.footer.replace(/\s+/g, " "), "");

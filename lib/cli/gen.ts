@@ -9,13 +9,9 @@ export type { CliIO } from "./program.js";
 
 export const program: Program = {
   name: "nix2aci-gen",
-  description: "Typed TypeScript specs to Nix files that build App Container Images.",
-  commands: {
-    generate: async () => (await import("./gen/generate.js")).command,
-    init: async () => (await import("./gen/init.js")).command,
-  },
+  // `nix2aci-gen SPEC.ts`: its --help is generate's, which shows init's usage too.
   defaultCommand: "generate",
-  footer: "",
+  commands: { generate: () => import("./gen/generate.js"), init: () => import("./gen/init.js") },
 };
 
 export function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {

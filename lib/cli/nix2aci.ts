@@ -5,10 +5,10 @@ export const program: Program = {
   name: "nix2aci",
   description: "Builds, inspects, verifies, trusts and runs App Container Images made by nix2aci.",
   commands: {
-    inspect: async () => (await import("./commands/inspect.js")).command,
-    verify: async () => (await import("./commands/verify.js")).command,
-    trust: async () => (await import("./commands/trust.js")).command,
-    run: async () => (await import("./commands/run.js")).command,
+    inspect: () => import("./commands/inspect.js"),
+    verify: () => import("./commands/verify.js"),
+    trust: () => import("./commands/trust.js"),
+    run: () => import("./commands/run.js"),
   },
   footer:
     "exit status: 0 done; 1 the command failed; 2 bad usage. 'nix2aci run' exits with the app's\n" +

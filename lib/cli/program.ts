@@ -30,11 +30,16 @@ export interface CommandArgs<O extends OptionSpecs> {
   readonly rest: readonly string[];
 }
 
-export interface Command<O extends OptionSpecs = OptionSpecs> {
-  readonly spec: CommandSpec<O>;
+/** A command: what its help says (the spec) and what it does. */
+export interface Command<O extends OptionSpecs = OptionSpecs> extends CommandSpec<O> {
   /** Exit statuses for a usage error and for any other failure (default 2 and 1). */
   readonly exitCodes?: { readonly usage: number; readonly failure: number };
   run(args: CommandArgs<O>, io: CliIO): Promise<number>;
+}
+
+/** A command, its option types inferred from `options` (so `run` sees them typed). */
+export function defineCommand<const O extends OptionSpecs>(command: Command<O>): Command<O> {
+  return command;
 }
 
 /** A failure that brings its own exit status (`run`: 126 and 127, as podman). */
@@ -51,12 +56,12 @@ function ownExitCode(error: unknown): number | undefined {
 export async function runCommand<O extends OptionSpecs>(command: Command<O>, argv: readonly string[], io: CliIO): Promise<number> {
   const exit = command.exitCodes ?? { usage: 2, failure: 1 };
   try {
-    const parsed = parseCommandLine(command.spec, argv);
-    if (parsed.kind === "help") return print(io, helpText(command.spec));
-    if (parsed.kind === "version") return print(io, versionLine(command.spec.name));
+    const parsed = parseCommandLine(command, argv);
+    if (parsed.kind === "help") return print(io, helpText(command));
+    if (parsed.kind === "version") return print(io, versionLine(command.name));
     return await command.run(parsed, io);
   } catch (error) {
-    report(io, command.spec.name, error, command.spec.name);
+    report(io, command.name, error, command.name);
     return error instanceof UsageError ? exit.usage : (ownExitCode(error) ?? exit.failure);
   }
 }
@@ -82,14 +87,16 @@ function print(io: CliIO, text: string): number {
 /** A CLI of subcommands (`nix2aci`), each loaded only when used. */
 export interface Program {
   readonly name: string;
-  readonly description: string;
-  readonly commands: Readonly<Record<string, () => Promise<Command>>>;
-  readonly footer: string;
+  /** Each command's module, imported when used; it exports the command as `command`. */
+  readonly commands: Readonly<Record<string, () => Promise<{ readonly command: Command }>>>;
   /**
    * The command run when the first argument names none (`nix2aci-gen SPEC.ts`): `--help` is its
    * help, and a first argument that is no file but near a command's name is taken for a typo.
    */
   readonly defaultCommand?: string;
+  /** For the list of commands that `--help` prints when there is no default command. */
+  readonly description?: string;
+  readonly footer?: string;
 }
 
 export async function runProgram(program: Program, argv: readonly string[], io: CliIO): Promise<number> {
@@ -97,12 +104,12 @@ export async function runProgram(program: Program, argv: readonly string[], io: 
   const names = Object.keys(program.commands);
   const fallback = program.defaultCommand;
   try {
-    if (first === "--help" || first === "-h") return print(io, fallback === undefined ? await programHelp(program) : helpText((await load(program, fallback)).spec));
+    if (first === "--help" || first === "-h") return print(io, fallback === undefined ? await programHelp(program) : helpText(await load(program, fallback)));
     if (first === "--version" || first === "-V") return print(io, versionLine(program.name));
     if (first === "help") {
       if (rest.length > 1) throw new UsageError(`help takes one command, got ${rest.length}`);
       if (rest[0] === undefined) return await runProgram(program, ["--help"], io);
-      return print(io, helpText((await load(program, rest[0])).spec));
+      return print(io, helpText(await load(program, rest[0])));
     }
     if (first !== undefined && Object.hasOwn(program.commands, first)) return await runCommand(await load(program, first), rest, io);
     if (fallback !== undefined) {
@@ -123,24 +130,24 @@ export async function runProgram(program: Program, argv: readonly string[], io: 
 
 async function load(program: Program, name: string): Promise<Command> {
   const loader = Object.hasOwn(program.commands, name) ? program.commands[name] : undefined;
-  if (loader !== undefined) return loader();
+  if (loader !== undefined) return (await loader()).command;
   const guess = closest(name, [...Object.keys(program.commands), "help"]);
   throw new UsageError(`unknown command '${name}'${guess === undefined ? "" : `; did you mean '${guess}'?`}`);
 }
 
 async function programHelp(program: Program): Promise<string> {
-  const commands = await Promise.all(Object.entries(program.commands).map(async ([name, loader]) => [name, (await loader()).spec.summary] as const));
+  const commands = await Promise.all(Object.entries(program.commands).map(async ([name, loader]) => [name, (await loader()).command.summary] as const));
   const width = Math.max(...commands.map(([name]) => name.length)) + 2;
   return [
     `usage: ${program.name} <command> [options]`,
     "",
-    program.description,
+    program.description ?? "",
     "",
     "commands:",
     ...commands.map(([name, summary]) => `  ${name.padEnd(width)}${summary}`),
     `  ${"help".padEnd(width)}show a command's help (also: ${program.name} <command> --help)`,
     "",
-    program.footer,
+    program.footer ?? "",
     "",
   ].join("\n");
 }

@@ -58,10 +58,6 @@ export interface VerifiedImage {
   readonly created: Date;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
 
 /** openpgp.readKeys reads only the first armored block; key files are often several `cat`ed together. */
@@ -187,4 +183,9 @@ export async function verifyImage(
   } finally {
     await handle.close();
   }
+}
+
+/** What went wrong, from whatever was thrown. */
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,31 +1,27 @@
 /** `nix2aci inspect IMAGE.aci [--json]`: manifest, image ID, sizes, file count, needed store paths. */
 import { labelValue, readImage, type ImageInfo } from "../../image/index.js";
 import { expectPositionals } from "../args.js";
-import type { Command } from "../program.js";
+import { defineCommand } from "../program.js";
 
-const options = {
-  json: { type: "boolean", help: "print the facts as one JSON object" },
-} as const;
-
-export const command: Command<typeof options> = {
-  spec: {
-    name: "nix2aci inspect",
-    summary: "show an image's manifest, ID, sizes and needed store paths",
-    usage: ["IMAGE.aci [--json]"],
-    description:
-      "Reads IMAGE.aci without unpacking it (every entry is checked) and shows its manifest, its image\n" +
-      "ID (sha512 of the uncompressed tar, as rkt computes it), its sizes and file count, and for a\n" +
-      "thin image the host store paths it needs as volumes.",
-    options,
-    footer: "exit status: 0 done; 1 the image cannot be read or is refused; 2 bad usage.",
+export const command = defineCommand({
+  name: "nix2aci inspect",
+  summary: "show an image's manifest, ID, sizes and needed store paths",
+  usage: ["IMAGE.aci [--json]"],
+  description:
+    "Reads IMAGE.aci without unpacking it (every entry is checked) and shows its manifest, its image\n" +
+    "ID (sha512 of the uncompressed tar, as rkt computes it), its sizes and file count, and for a\n" +
+    "thin image the host store paths it needs as volumes.",
+  options: {
+    json: { type: "boolean", help: "print the facts as one JSON object" },
   },
+  footer: "exit status: 0 done; 1 the image cannot be read or is refused; 2 bad usage.",
   async run({ values, positionals }, io) {
     expectPositionals(positionals, ["IMAGE.aci"]);
     const info = await readImage(positionals[0] as string);
     io.stdout(values.json === true ? `${JSON.stringify(inspectJson(info), null, 2)}\n` : inspectText(info));
     return 0;
   },
-};
+});
 
 function humanSize(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB"];

@@ -1,27 +1,23 @@
 /** `nix2aci trust`: trust a public key for image names with a prefix (rkt's layout), or list them. */
 import { listTrustedKeys, readSmallFile, trustDir, trustKeys, type TrustedKey, type TrustScope } from "../../sign/index.js";
 import { expectPositionals, UsageError } from "../args.js";
-import type { CliIO, Command } from "../program.js";
+import { defineCommand, type CliIO } from "../program.js";
 
-const options = {
-  prefix: { type: "string", value: "NAME-PREFIX", help: "trust the key for image names under NAME-PREFIX (whole '/'-separated parts)" },
-  root: { type: "boolean", help: "trust the key for every image name" },
-  list: { type: "boolean", help: "list the trusted keys instead" },
-  json: { type: "boolean", help: "with --list, or when trusting: print the keys as JSON" },
-} as const;
-
-export const command: Command<typeof options> = {
-  spec: {
-    name: "nix2aci trust",
-    summary: "trust a public key for image names with a prefix, or list trusted keys",
-    usage: ["--prefix=NAME-PREFIX KEY.asc", "--root KEY.asc", "--list [--json]"],
-    description:
-      "Trusts the ASCII-armored public key(s) in KEY.asc for images whose name starts with\n" +
-      "NAME-PREFIX, or for every image with --root. Keys are kept in $NIX2ACI_TRUST_DIR or\n" +
-      "~/.config/nix2aci/trustedkeys (rkt's prefix.d/ and root.d/ layout).",
-    options,
-    footer: "exit status: 0 done; 1 the key was refused or the trust folder cannot be used; 2 bad usage.",
+export const command = defineCommand({
+  name: "nix2aci trust",
+  summary: "trust a public key for image names with a prefix, or list trusted keys",
+  usage: ["--prefix=NAME-PREFIX KEY.asc", "--root KEY.asc", "--list [--json]"],
+  description:
+    "Trusts the ASCII-armored public key(s) in KEY.asc for images whose name starts with\n" +
+    "NAME-PREFIX, or for every image with --root. Keys are kept in $NIX2ACI_TRUST_DIR or\n" +
+    "~/.config/nix2aci/trustedkeys (rkt's prefix.d/ and root.d/ layout).",
+  options: {
+    prefix: { type: "string", value: "NAME-PREFIX", help: "trust the key for image names under NAME-PREFIX (whole '/'-separated parts)" },
+    root: { type: "boolean", help: "trust the key for every image name" },
+    list: { type: "boolean", help: "list the trusted keys instead" },
+    json: { type: "boolean", help: "with --list, or when trusting: print the keys as JSON" },
   },
+  footer: "exit status: 0 done; 1 the key was refused or the trust folder cannot be used; 2 bad usage.",
   async run({ values, positionals }, io) {
     if (values.list === true) {
       if (values.prefix !== undefined || values.root === true) throw new UsageError("--list takes no --prefix or --root");
@@ -36,7 +32,7 @@ export const command: Command<typeof options> = {
     const stored = await trustKeys(await readSmallFile(positionals[0] as string, "key"), scope, trustDir());
     return print(stored, values.json === true, io, "trusted ");
   },
-};
+});
 
 function where(scope: TrustScope): string {
   return "root" in scope ? "every image name" : `image names under '${scope.prefix}'`;

@@ -2,27 +2,23 @@
 import { readImage } from "../../image/index.js";
 import { readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
 import { expectPositionals } from "../args.js";
-import type { Command } from "../program.js";
+import { defineCommand } from "../program.js";
 
-const options = {
-  key: { type: "string", short: "k", multiple: true, value: "FILE", help: "an armored public key to accept signatures from (repeatable); default: the keys trusted for the image's name" },
-  signature: { type: "string", short: "s", value: "FILE", help: "the signature (default: IMAGE.aci.asc)" },
-  "allow-eddsa": { type: "boolean", help: "accept a signer key rkt cannot use (EdDSA, or holding a subkey rkt cannot parse)" },
-  json: { type: "boolean", help: "print the outcome as one JSON object (on failure too)" },
-} as const;
-
-export const command: Command<typeof options> = {
-  spec: {
-    name: "nix2aci verify",
-    summary: "check IMAGE.aci against its IMAGE.aci.asc signature, as rkt does",
-    usage: ["IMAGE.aci [--key FILE]... [--signature FILE] [--allow-eddsa] [--json]"],
-    description:
-      "Checks IMAGE.aci against its detached ASCII-armored signature the way rkt does, with the given\n" +
-      "public keys, or without --key with the keys trusted for the image's name ('nix2aci trust',\n" +
-      "$NIX2ACI_TRUST_DIR). A key rkt could not load (EdDSA, or with a cv25519 subkey) is refused.",
-    options,
-    footer: "exit status: 0 good signature; 1 not validly signed (the reason is printed); 2 bad usage.",
+export const command = defineCommand({
+  name: "nix2aci verify",
+  summary: "check IMAGE.aci against its IMAGE.aci.asc signature, as rkt does",
+  usage: ["IMAGE.aci [--key FILE]... [--signature FILE] [--allow-eddsa] [--json]"],
+  description:
+    "Checks IMAGE.aci against its detached ASCII-armored signature the way rkt does, with the given\n" +
+    "public keys, or without --key with the keys trusted for the image's name ('nix2aci trust',\n" +
+    "$NIX2ACI_TRUST_DIR). A key rkt could not load (EdDSA, or with a cv25519 subkey) is refused.",
+  options: {
+    key: { type: "string", short: "k", multiple: true, value: "FILE", help: "an armored public key to accept signatures from (repeatable); default: the keys trusted for the image's name" },
+    signature: { type: "string", short: "s", value: "FILE", help: "the signature (default: IMAGE.aci.asc)" },
+    "allow-eddsa": { type: "boolean", help: "accept a signer key rkt cannot use (EdDSA, or holding a subkey rkt cannot parse)" },
+    json: { type: "boolean", help: "print the outcome as one JSON object (on failure too)" },
   },
+  footer: "exit status: 0 good signature; 1 not validly signed (the reason is printed); 2 bad usage.",
   async run({ values, positionals }, io) {
     expectPositionals(positionals, ["IMAGE.aci"]);
     const image = positionals[0] as string;
@@ -39,7 +35,7 @@ export const command: Command<typeof options> = {
       throw error instanceof VerificationError ? new Error(`${image}: ${error.reason}: ${error.message}`) : error;
     }
   },
-};
+});
 
 function signerJson(signer: VerifiedImage): Record<string, unknown> {
   return { ...signer, created: signer.created.toISOString() };

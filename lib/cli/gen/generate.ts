@@ -4,39 +4,35 @@ import { renderProblems, renderSpecFile, renderTreeUnchecked, writeTree, type Tr
 import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError } from "../args.js";
-import type { CliIO, Command } from "../program.js";
+import { defineCommand, type CliIO } from "../program.js";
 import { checkWithNix } from "./check.js";
 import { findSpecFiles, type SpecFile } from "./find-specs.js";
 import { loadSpecModules } from "./load-specs.js";
 import { nixDirFor } from "./nix-dir.js";
 
-const options = {
-  "out-dir": { type: "string", short: "o", value: "DIR", help: "write a tree instead of printing one file (needed for several specs, folders, and spec files exporting a list)" },
-  check: { type: "boolean", help: "parse every output with nix-instantiate --parse before writing it" },
-  "nix-dir": { type: "string", value: "DIR", help: "nix2aci's nix/ folder that DIR/default.nix imports by default (default: node_modules/nix2aci/nix above DIR, else this package's nix/)" },
-} as const;
-
-export const command: Command<typeof options> = {
-  spec: {
-    name: "nix2aci-gen",
-    summary: "print one spec's Nix file, or write a tree of them with DIR/default.nix",
-    usage: ["[--check] SPEC.ts", "[--check] --out-dir DIR SPEC.ts|FOLDER ...", "init [--flake-url URL] [--force] [DIR]", "help [init]"],
-    description:
-      "Prints SPEC's Nix file on stdout, or writes one .nix per spec (mirroring the specs' folders) and\n" +
-      "DIR/default.nix with an attribute per spec and per variant. 'init' scaffolds a project.\n" +
-      "A FOLDER stands for every *.ts, *.mts, *.js and *.mjs file under it (not *.d.ts, *.test.ts, files\n" +
-      "or folders whose name starts with \"_\" or \".\", nor node_modules). A spec file's default export is\n" +
-      "one spec (defineACI) or a list of specs.",
-    options,
-    footer: "exit status: 0 done; 1 a spec (or --check) failed, nothing written; 2 bad usage.",
+export const command = defineCommand({
+  name: "nix2aci-gen",
+  summary: "print one spec's Nix file, or write a tree of them with DIR/default.nix",
+  usage: ["[--check] SPEC.ts", "[--check] --out-dir DIR SPEC.ts|FOLDER ...", "init [--flake-url URL] [--force] [DIR]", "help [init]"],
+  description:
+    "Prints SPEC's Nix file on stdout, or writes one .nix per spec (mirroring the specs' folders) and\n" +
+    "DIR/default.nix with an attribute per spec and per variant. 'init' scaffolds a project.\n" +
+    "A FOLDER stands for every *.ts, *.mts, *.js and *.mjs file under it (not *.d.ts, *.test.ts, files\n" +
+    "or folders whose name starts with \"_\" or \".\", nor node_modules). A spec file's default export is\n" +
+    "one spec (defineACI) or a list of specs.",
+  options: {
+    "out-dir": { type: "string", short: "o", value: "DIR", help: "write a tree instead of printing one file (needed for several specs, folders, and spec files exporting a list)" },
+    check: { type: "boolean", help: "parse every output with nix-instantiate --parse before writing it" },
+    "nix-dir": { type: "string", value: "DIR", help: "nix2aci's nix/ folder that DIR/default.nix imports by default (default: node_modules/nix2aci/nix above DIR, else this package's nix/)" },
   },
+  footer: "exit status: 0 done; 1 a spec (or --check) failed, nothing written; 2 bad usage.",
   async run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError("no spec file given");
     const outDir = values["out-dir"];
     if (outDir === undefined && positionals.length > 1) throw new UsageError("several inputs need --out-dir DIR (stdout holds one spec's file)");
     return generate({ outDir, check: values.check === true, nixDir: values["nix-dir"] }, findSpecFiles(positionals, io.cwd), io);
   },
-};
+});
 
 export interface GenerateOptions {
   /** Write a tree here; absent: print one spec's file on stdout. */

@@ -4,21 +4,17 @@ import Handlebars from "handlebars";
 import { print, str } from "../../nix/index.js";
 import { packageRoot, packageVersion } from "../../render/package-root.js";
 import { expectPositionals } from "../args.js";
-import type { Command } from "../program.js";
+import { defineCommand } from "../program.js";
 
-const options = {
-  "flake-url": { type: "string", value: "URL", help: "flake reference of nix2aci for the generated flake.nix" },
-} as const;
-
-export const command: Command<typeof options> = {
-  spec: {
-    name: "nix2aci-gen init",
-    summary: "scaffold a project: specs/hello.ts, package.json scripts, flake.nix, .gitignore",
-    usage: ["[--flake-url URL] [DIR]"],
-    description: "Scaffolds a nix2aci project in DIR (default: the current folder).",
-    options,
-    footer: "exit status: 0 done; 1 a file is in the way, nothing created; 2 bad usage.",
+export const command = defineCommand({
+  name: "nix2aci-gen init",
+  summary: "scaffold a project: specs/hello.ts, package.json scripts, flake.nix, .gitignore",
+  usage: ["[--flake-url URL] [DIR]"],
+  description: "Scaffolds a nix2aci project in DIR (default: the current folder).",
+  options: {
+    "flake-url": { type: "string", value: "URL", help: "flake reference of nix2aci for the generated flake.nix" },
   },
+  footer: "exit status: 0 done; 1 a file is in the way, nothing created; 2 bad usage.",
   async run({ values, positionals }, io) {
     expectPositionals(positionals, ["DIR"], 1);
     const dir = positionals[0] ?? ".";
@@ -29,7 +25,7 @@ export const command: Command<typeof options> = {
     io.stdout(`Created ${result.created.join(", ")} in ${dir}.\nNext: cd ${dir} && npm install && npm run generate && nix-build nix -A hello\n`);
     return 0;
   },
-};
+});
 
 /** Where nix2aci lives as a flake, for a new project's flake.nix (`init --flake-url` changes it). */
 export const defaultFlakeUrl = "github:nix2aci/nix2aci";
