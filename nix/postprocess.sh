@@ -15,9 +15,10 @@ Links the .aci images of this Nix build result (and the .mounts file of a thin i
 OUTDIR (default: ACIs, relative to the current directory) and signs each image with gpg into
 OUTDIR/NAME.aci.asc: a detached, ASCII-armored signature over the exact image bytes, as rkt
 expects, and exports the signer's public key as OUTDIR/pubkey-FINGERPRINT.asc in the form rkt
-can load (the primary key and the signing key only: no cv25519 or other subkeys). Re-running is
-safe: links are replaced atomically and a failed or interrupted run never leaves a partial or
-stale .asc file.
+can load (the primary key and the signing key only: no cv25519 or other subkeys). Each new link
+into the Nix store is an indirect GC root (nix-store --add-root --indirect): nix-collect-garbage
+keeps its image while the link exists. Re-running is safe: links are replaced atomically and a
+failed or interrupted run never leaves a partial or stale .asc file.
 
 options:
   --no-sign       only link the images, do not sign
@@ -189,14 +190,27 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Points OUTDIR/NAME at $1, replacing an older link atomically; an unchanged link is left alone.
+# A new link into the Nix store is made an indirect GC root first (`nix-store --add-root
+# --indirect`, which points it at the store path; the final link replaces that), so that
+# nix-collect-garbage keeps the image as long as the link exists, `result` or not.
 # (Failures are checked explicitly: `set -e` does not apply inside a function called from `||`.)
 link_into_outdir() {
-  local src=$1 dest
+  local src=$1 dest store=${NIX_STORE_DIR:-/nix/store}
   dest=$outdir/$(basename -- "$src")
   if [ -L "$dest" ] && [ "$(readlink -- "$dest")" = "$src" ]; then
     return 0
   fi
   ln -s -- "$src" "$work/link" || die "cannot create a link in '$outdir'"
+  case $src in
+    "$store"/*/*)
+      if [ ! -e "$dest" ] || [ -L "$dest" ]; then
+        if ! command -v nix-store >/dev/null 2>&1 ||
+          ! nix-store --add-root "$dest" --indirect --realise "${src%/*}" >/dev/null 2>"$work/gcroot.err"; then
+          printf '%s: warning: %s is not a GC root (nix-store --add-root failed: %s); nix-collect-garbage may remove its image\n' \
+            "$prog" "$dest" "$(head -n 1 -- "$work/gcroot.err" 2>/dev/null || echo 'no nix-store')" >&2
+        fi
+      fi ;;
+  esac
   mv -f -T -- "$work/link" "$dest" || die "cannot replace '$dest' with a link to '$src'"
 }
 

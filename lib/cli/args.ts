@@ -13,6 +13,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** May be given several times (a string option then yields every value, in order). */
   readonly multiple?: boolean;
+  /** Takes two values, `--option NAME VALUE` (Nix's syntax): yields NAME, VALUE, NAME, VALUE, … */
+  readonly pair?: boolean;
   /** The value's placeholder in help, e.g. `FILE`. */
   readonly value?: string;
   readonly help: string;
@@ -41,7 +43,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-type ValueOf<S extends OptionSpec> = S["type"] extends "boolean" ? boolean : S["multiple"] extends true ? string[] : string;
+type ValueOf<S extends OptionSpec> = S["type"] extends "boolean" ? boolean : S["multiple"] extends true ? string[] : S["pair"] extends true ? string[] : string;
 
 export type OptionValues<O extends OptionSpecs> = { readonly [K in keyof O]?: ValueOf<O[K]> };
 
@@ -76,13 +78,21 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
   const positionals: string[] = [];
   const rest: string[] = [];
   let afterDoubleDash = false;
-  for (const token of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as (typeof tokens)[number];
     if (token.kind === "option-terminator") afterDoubleDash = true;
     else if (token.kind === "positional") (afterDoubleDash && spec.restAfterDoubleDash === true ? rest : positionals).push(token.value);
     else {
       const option = options[token.name];
       if (option === undefined) throw unknownOption(token.rawName, options);
-      values[token.name] = optionValue(token.name, token.rawName, option, token.value, token.inlineValue, values[token.name]);
+      const value = optionValue(token.name, token.rawName, option, token.value, token.inlineValue, values[token.name]);
+      if (option.pair !== true) values[token.name] = value;
+      else {
+        const second = tokens[i + 1];
+        if (second?.kind !== "positional") throw new UsageError(`${token.rawName} needs two values, NAME and VALUE`);
+        values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), value as string, second.value];
+        i++;
+      }
     }
   }
   if (values["help"] === true) return { kind: "help" };
@@ -109,7 +119,7 @@ function optionValue(
     throw new UsageError(`${rawName} needs a value, got the option '${value}' (a value starting with '-' is written ${rawName}=VALUE)`);
   }
   if (option.multiple === true) return [...(Array.isArray(before) ? before : []), value];
-  if (before !== undefined) throw new UsageError(`--${name} is given twice`);
+  if (before !== undefined && option.pair !== true) throw new UsageError(`--${name} is given twice`);
   return value;
 }
 

@@ -5,6 +5,7 @@ export const program: Program = {
   name: "nix2aci",
   description: "Builds, inspects, verifies, trusts and runs App Container Images made by nix2aci.",
   commands: {
+    build: () => import("./commands/build.js"),
     inspect: () => import("./commands/inspect.js"),
     verify: () => import("./commands/verify.js"),
     trust: () => import("./commands/trust.js"),

@@ -42,14 +42,14 @@ export function defineCommand<const O extends OptionSpecs>(command: Command<O>):
   return command;
 }
 
-/** A failure that brings its own exit status (`run`: 126 and 127, as podman). */
-export interface WithExitCode {
-  readonly exitCode: number;
+/** A failure that brings its own exit status (lib/run's RunError: 125, 126 or 127, as podman). */
+export interface WithExitStatus {
+  readonly exitStatus: number;
 }
 
-function ownExitCode(error: unknown): number | undefined {
-  const code = error instanceof Error ? (error as Partial<WithExitCode>).exitCode : undefined;
-  return typeof code === "number" && Number.isInteger(code) ? code : undefined;
+function ownExitStatus(error: unknown): number | undefined {
+  const status = error instanceof Error ? (error as Partial<WithExitStatus>).exitStatus : undefined;
+  return typeof status === "number" && Number.isInteger(status) ? status : undefined;
 }
 
 /** Runs one command: its help and version, its options parsed, its errors turned into one line. */
@@ -62,7 +62,7 @@ export async function runCommand<O extends OptionSpecs>(command: Command<O>, arg
     return await command.run(parsed, io);
   } catch (error) {
     report(io, command.name, error, command.name);
-    return error instanceof UsageError ? exit.usage : (ownExitCode(error) ?? exit.failure);
+    return error instanceof UsageError ? exit.usage : (ownExitStatus(error) ?? exit.failure);
   }
 }
 

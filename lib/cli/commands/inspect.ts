@@ -2,6 +2,7 @@
 import { labelValue, readImage, type ImageInfo } from "../../image/index.js";
 import { expectPositionals } from "../args.js";
 import { defineCommand } from "../program.js";
+import { formatSize } from "../size.js";
 
 export const command = defineCommand({
   name: "nix2aci inspect",
@@ -24,14 +25,7 @@ export const command = defineCommand({
 });
 
 function humanSize(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
+  return bytes < 1024 ? `${bytes} B` : `${formatSize(bytes)} (${bytes} bytes)`;
 }
 
 export function inspectJson(info: ImageInfo): Record<string, unknown> {
