@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trustedKeysFor, trustKeys } from "../../lib/sign/index.js";
 import { manifestFor, writeAci } from "./support/aci.js";
 import { makeKey, type TestKey } from "./support/gpg.js";
@@ -31,6 +31,11 @@ describe("nix2aci run: signatures and trust", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`trusted ${trusted.fingerprint}`);
+  });
+
+  afterAll(() => {
+    trusted?.dispose();
+    stranger?.dispose();
   });
 
   it("keeps keys in rkt's layout: prefix.d/<prefix>/<lower-case fingerprint>", () => {
