@@ -5,21 +5,16 @@
  * user's gpg has an RSA key; trusted keys and the image cache go to throwaway folders.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { mkdirSync, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
 import { tempDir } from "../flake/support.js";
 import { packTarball } from "../pack/support.js";
 import { createTestGnupg, type TestGnupg } from "../sign/support/gnupg.js";
+import { readmeCommandBlocks, typeCommands } from "./support.js";
 
-const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
-const section = readme.split("## Quick start in your own project\n")[1]?.split("\n## ")[0] ?? "";
-const commands = (/```sh\n([^]*?)```/.exec(section)?.[1] ?? "")
-  .split("\n")
-  .map((line) => line.replace(/\s+#.*$/, "").trim())
-  .filter((line) => line !== "");
+const [commands = []] = readmeCommandBlocks("## Quick start in your own project");
 
 let tarball: string;
 let project: string;
@@ -47,14 +42,7 @@ describe("README: Quick start in your own project", () => {
 
   it("typed in order: every command succeeds, the image is built, signed, valid and runs", () => {
     expect(spawnSync("nix-instantiate", ["--find-file", "nixpkgs"], { env }).status).not.toBe(0);
-    const outputs: string[] = [];
-    for (const command of commands) {
-      const typed = command === "npm install --save-dev nix2aci" ? `npm install --save-dev ${tarball}` : command;
-      const run = spawnSync("bash", ["-c", typed], { cwd: project, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-      expect(run.status, `${typed}\n${run.stdout}${run.stderr}`).toBe(0);
-      outputs.push(`${run.stdout}${run.stderr}`);
-    }
-    const [, , init, build, trust, ran] = outputs;
+    const [, , init, build, trust, ran] = typeCommands(commands, project, env, tarball);
     expect(init).toContain("Created specs/hello.ts, flake.nix, .gitignore.");
     expect(build).toContain("nix2aci build: building with nix2aci's host package set");
     expect(build).toMatch(/^hello +ACIs\/hello-[^ ]+-linux-[a-z0-9]+\.aci +[\d.]+ \S+ +[0-9A-F]{40}$/m);
