@@ -43,6 +43,7 @@ const commands: readonly { readonly name: string; readonly usageExit: number; re
   { name: "nix2aci verify", usageExit: 2, option: "--signature" },
   { name: "nix2aci trust", usageExit: 2, option: "--prefix" },
   { name: "nix2aci run", usageExit: 125, option: "--volume" },
+  { name: "nix2aci build", usageExit: 2, option: "--builders" },
 ];
 
 /** A neighbour swap in the middle of a word: `--signature` → `--sigantur`... one edit away. */
@@ -98,7 +99,7 @@ describe("commands", () => {
   it("nix2aci alone, or with an unknown command: exit 2, one line on stderr", () => {
     const bare = cli(["nix2aci"]);
     expect(bare).toMatchObject({ code: 2, stdout: "" });
-    expect(bare.stderr).toMatch(/^nix2aci: no command given; the commands are inspect, verify, trust, run\b.*\n$/);
+    expect(bare.stderr).toMatch(/^nix2aci: no command given; the commands are build, inspect, verify, trust, run\b.*\n$/);
     expect(cli(["nix2aci", "frobnicate"])).toEqual({ code: 2, stdout: "", stderr: "nix2aci: unknown command 'frobnicate' (see 'nix2aci --help')\n" });
     expect(cli(["nix2aci", "help", "frobnicate"]).code).toBe(2);
   });
@@ -106,7 +107,7 @@ describe("commands", () => {
   it("nix2aci --help lists every command, and --version works before any command", () => {
     const help = cli(["nix2aci", "--help"]);
     expect(help).toMatchObject({ code: 0, stderr: "" });
-    for (const command of ["inspect", "verify", "trust", "run", "help"]) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, "m"));
+    for (const command of ["build", "inspect", "verify", "trust", "run", "help"]) expect(help.stdout).toMatch(new RegExp(`^  ${command} +\\S`, "m"));
     expect(cli(["nix2aci", "--version"])).toEqual({ code: 0, stdout: `nix2aci ${version}\n`, stderr: "" });
     expect(cli(["nix2aci-gen", "--version"])).toEqual({ code: 0, stdout: `nix2aci-gen ${version}\n`, stderr: "" });
   });
