@@ -61,21 +61,21 @@ export async function runCommand<O extends OptionSpecs>(command: Command<O>, arg
     if (parsed.kind === "version") return print(io, versionLine(command.name));
     return await command.run(parsed, io);
   } catch (error) {
-    report(io, command.name, error, command.name);
+    report(io, command.name, error);
     return error instanceof UsageError ? exit.usage : (ownExitStatus(error) ?? exit.failure);
   }
 }
 
-/** `PROGRAM: message` on stderr, one line; a usage error points at the help. The stack only on request. */
-export function report(io: CliIO, prefix: string, error: unknown, helpFor?: string): void {
+/** `NAME: message` on stderr, one line; a usage error points at NAME's help. The stack only on request. */
+function report(io: CliIO, name: string, error: unknown): void {
   const text = error instanceof Error ? error.message : String(error);
   const line = text.split("\n").map((part) => part.trim()).filter((part) => part !== "").join(" ");
-  const hint = error instanceof UsageError && helpFor !== undefined ? ` (see '${helpFor} --help')` : "";
-  io.stderr(`${prefix}: ${line}${hint}\n`);
+  const hint = error instanceof UsageError ? ` (see '${name} --help')` : "";
+  io.stderr(`${name}: ${line}${hint}\n`);
   if (process.env["NIX2ACI_DEBUG"] && error instanceof Error && !(error instanceof UsageError)) io.stderr(`${error.stack ?? ""}\n`);
 }
 
-export function versionLine(name: string): string {
+function versionLine(name: string): string {
   return `${name.split(" ")[0]} ${packageVersion()}\n`;
 }
 
@@ -123,7 +123,7 @@ export async function runProgram(program: Program, argv: readonly string[], io: 
     }
     return await runCommand(await load(program, first), rest, io);
   } catch (error) {
-    report(io, program.name, error, program.name);
+    report(io, program.name, error);
     return error instanceof UsageError ? 2 : 1;
   }
 }
