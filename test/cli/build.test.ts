@@ -7,10 +7,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readlinkSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../lib/cli/nix2aci.js";
 import { repoRoot, requireNix } from "../support/nix.js";
 import { tempDir } from "../render/support.js";
-import { runGen } from "./support.js";
+import { runGen, runNix2aci } from "./support.js";
 
 let project: string;
 
@@ -22,12 +21,7 @@ beforeAll(async () => {
   symlinkSync(repoRoot, path.join(project, "node_modules/nix2aci"));
 });
 
-async function build(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["build", ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), cwd: project });
-  return { code, stdout, stderr };
-}
+const build = (args: readonly string[]) => runNix2aci(["build", ...args], project);
 
 describe("nix2aci build", () => {
   it("generates, builds the named attribute with Nix options passed through, links it into ACIs/ as a GC root", async () => {

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../lib/cli/nix2aci.js";
+import { runNix2aci } from "../cli/support.js";
 import { trustKeys, verifyImage } from "../../lib/sign/index.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { buildTestAci, createResultDir, imageFileName, signWithPostprocess } from "./support/image.js";
@@ -49,12 +49,7 @@ function keyFileOf(armored: string): string {
   return file;
 }
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), cwd: process.cwd() });
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[]) => runNix2aci(args);
 
 describe("a key with a cv25519 encryption subkey", () => {
   it("is what rkt cannot load as gpg exports it whole", () => {

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../lib/cli/nix2aci.js";
+import { runNix2aci } from "../cli/support.js";
 import { trustKeys } from "../../lib/sign/index.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
 import { buildTestAci, signWithPostprocess } from "./support/image.js";
@@ -41,12 +41,7 @@ afterAll(() => {
   removeTempDirs();
 });
 
-async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["verify", ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), cwd: dir });
-  return { code, stdout, stderr };
-}
+const verify = (...args: string[]) => runNix2aci(["verify", ...args], dir);
 
 describe("nix2aci verify", () => {
   it("exits 0 and prints the signer for a good signature (IMAGE.asc by default)", async () => {
