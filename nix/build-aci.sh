@@ -1,6 +1,7 @@
 # mkACI's build (sourced by the runCommand in mkACI.nix; nixpkgs runs it with `set -eu -o pipefail`).
-# Inputs: aciManifestPath aciPasswdPath aciGroupPath aciHostsPath aciHasHosts aciExtraCommandsPath
-# aciRootEnv aciReferencedPaths aciClosure aciImageBase aciThin aciCompression aciPostprocess.
+# Inputs: aciManifestPath aciMountsPath aciPasswdPath aciGroupPath aciHostsPath aciHasHosts
+# aciExtraCommandsPath aciRootEnv aciReferencedPaths aciClosure aciImageBase aciThin aciCompression
+# aciPostprocess. The manifest is written as mkACI.nix computed it (passthru.manifest), untouched.
 # Lays out a small rootfs skeleton (the merged packages' top level, /etc, /tmp, /nix/store), then
 # streams ONE tar straight into the compressor: the closure of a fat image is read from /nix/store
 # in place (renamed to rootfs/nix/store/… by --transform), never copied.
@@ -47,8 +48,9 @@ if [ -n "$aciHasHosts" ]; then
 fi
 unfold "$rootfs/tmp"
 
-# 3. The closure: fat images carry it, thin ones get an empty folder and a read-only mount point
-#    per store path (AC Name: nix-store-<hash>-<name>, lower case, other characters as '-').
+# 3. The closure: fat images carry it, thin ones get an empty folder per store path (the manifest
+#    from mkACI.nix already names each as a read-only mount point; the .mounts file lists the
+#    matching rkt --volume flags).
 storePaths=()
 while IFS= read -r path; do
   if [ "$path" != "$aciRootEnv" ] && [ "$path" != "$aciReferencedPaths" ]; then storePaths+=("$path"); fi
@@ -56,24 +58,10 @@ done < <(sort -u "$aciClosure/store-paths")
 mkdir -p "$rootfs/nix/store"
 cp "$aciManifestPath" "$work/manifest"
 if [ -n "$aciThin" ]; then
-  mounts=$out/$aciImageBase.mounts
   mkdir -p "$out"
-  : > "$mounts"
-  : > "$work/mount-points.jsonl"
+  cp "$aciMountsPath" "$out/$aciImageBase.mounts"
   # No process per store path (a closure can have thousands): one mkdir, names by expansion.
   if [ "${#storePaths[@]}" -gt 0 ]; then mkdir -- "${storePaths[@]/#/$rootfs}"; fi
-  for path in "${storePaths[@]}"; do
-    base=${path##*/}
-    name=${base,,}
-    name=${name//[^a-z0-9]/-}
-    while [[ $name == *--* ]]; do name=${name//--/-}; done
-    name=nix-store-${name%-}
-    printf -- '--volume %s,kind=host,source=%s,readOnly=true\n' "$name" "$path" >&3
-    printf '{"name":"%s","path":"%s","readOnly":true}\n' "$name" "$path" >&4
-  done 3>> "$mounts" 4>> "$work/mount-points.jsonl"
-  jq -c -S --slurpfile mountPoints "$work/mount-points.jsonl" \
-    '.app.mountPoints = ((.app.mountPoints // []) + $mountPoints)' \
-    "$aciManifestPath" > "$work/manifest"
 fi
 
 # 4. The user's commands, in the rootfs.

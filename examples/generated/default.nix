@@ -3,9 +3,19 @@
 { pkgs ? import <nixpkgs> { }, mkACI ? (import ../../nix { inherit pkgs; }).mkACI }:
 {
   toolbox = import ./generic/toolbox.nix { inherit pkgs mkACI; };
-  toolboxXz = import ./generic/toolbox.toolboxXz.nix { inherit pkgs mkACI; };
+  toolboxXz = import ./generic/toolbox.nix {
+    inherit pkgs mkACI;
+    overrides = { variant = "toolboxXz"; compression = "xz"; };
+  };
   busybox = import ./linux/busybox.nix { inherit pkgs mkACI; };
-  busyboxThin = import ./linux/busybox.nix { inherit pkgs mkACI; thin = true; };
-  busyboxStatic = import ./linux/busybox.nix { inherit pkgs mkACI; static = true; };
+  busyboxThin = import ./linux/busybox.nix {
+    inherit pkgs mkACI;
+    overrides = { variant = "busyboxThin"; thin = true; };
+  };
+  busyboxStatic = import ./linux/busybox.nix {
+    inherit pkgs mkACI;
+    static = true;
+    overrides = { variant = "busyboxStatic"; };
+  };
   httpd = import ./services/httpd.nix { inherit pkgs mkACI; };
 }

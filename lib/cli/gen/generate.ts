@@ -1,6 +1,6 @@
 /** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
 import path from "node:path";
-import { renderProblems, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
+import { renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
 import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError } from "../args.js";
@@ -69,10 +69,7 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
       errors.push(`${display(file)}: (default export): the list of specs is empty`);
       continue;
     }
-    const problems: Problem[] = [
-      ...validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p)),
-      ...specs.flatMap((spec, i) => renderProblems(spec, inList ? [i] : [])),
-    ];
+    const problems: Problem[] = validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p));
     if (problems.length > 0) errors.push(...problems.map((p) => formatProblem(p, display(file))));
     else modules.push({ file, specs: specs as ACISpec[], inList });
   }
@@ -90,7 +87,10 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
     }
     let text: string;
     try {
-      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute) });
+      // The file's default mkACI: --nix-dir as seen from here (where stdout is written, presumably),
+      // else the same text anywhere: node_modules/nix2aci/nix, a project's root.
+      const nixDir = command.nixDir === undefined ? undefined : nixDirFor(io.cwd, path.resolve(io.cwd, command.nixDir));
+      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute), ...(nixDir === undefined ? {} : { nixDir }) });
     } catch (error) {
       io.stderr(`${display(only.file)}: ${(error as Error).message}\nnix2aci-gen: nothing written\n`);
       return 1;
