@@ -12,7 +12,7 @@ import { prepareRunRoot } from "./run-root.js";
 import { isHostRoot, launch } from "./sandbox.js";
 import { checkImageSignature } from "./signature.js";
 import { findTool } from "./tools.js";
-import { trustDir } from "./trust-store.js";
+import { trustDir } from "../sign/index.js";
 
 export interface RunImageEnvironment {
   /** Defaults: $NIX2ACI_CACHE_DIR / $NIX2ACI_TRUST_DIR or their ~ locations. */

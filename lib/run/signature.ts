@@ -3,9 +3,8 @@
  * image's name. Verification itself is lib/sign's `verifyImage`.
  */
 import { access } from "node:fs/promises";
-import { verifyImage, VerificationError, type VerifiedImage } from "../sign/index.js";
+import { requireTrustedKeys, trustDir, verifyImage, VerificationError, type VerifiedImage } from "../sign/index.js";
 import { RunError } from "./errors.js";
-import { trustDir, trustedKeysFor } from "./trust-store.js";
 
 export async function checkImageSignature(imagePath: string, imageName: string, dir: string = trustDir()): Promise<VerifiedImage> {
   const signaturePath = `${imagePath}.asc`;
@@ -17,13 +16,7 @@ export async function checkImageSignature(imagePath: string, imageName: string, 
         `(sign it, or run it unchecked with --insecure-options=image)`,
     );
   }
-  const keys = await trustedKeysFor(imageName, dir);
-  if (keys.length === 0) {
-    throw new RunError(
-      `no key is trusted for images named '${imageName}' (in ${dir}); ` +
-        `trust one with: nix2aci trust --prefix=${imageName} KEY.asc`,
-    );
-  }
+  const keys = await requireTrustedKeys(imageName, dir);
   try {
     return await verifyImage(imagePath, signaturePath, keys);
   } catch (error) {

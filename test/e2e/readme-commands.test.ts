@@ -59,5 +59,6 @@ describe("the README's two commands on a fresh clone", () => {
     expect(output).toMatch(/Tests\s+.*\d+ passed/);
     expect(output).not.toMatch(/\d+ failed/);
     expect(status).toBe(0);
-  });
+  }, 3_600_000); // the whole suite again, its e2e and flake tests building and installing for real
+
 });
