@@ -1,11 +1,12 @@
 /** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
 import path from "node:path";
-import { renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
+import { checkPackagePaths, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
 import { formatProblem, ociWarning, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError } from "../args.js";
+import { choosePackageSet, type PackageSet } from "../build/nix.js";
 import { defineCommand, type CliIO } from "../program.js";
-import { checkWithNix } from "./check.js";
+import { checkWithNix, requireNixInstantiate } from "./check.js";
 import { findSpecFiles, type SpecFile } from "./find-specs.js";
 import { loadSpecModules } from "./load-specs.js";
 import { nixDirFor } from "./nix-dir.js";
@@ -22,7 +23,7 @@ export const command = defineCommand({
     "one spec (defineACI) or a list of specs.",
   options: {
     "out-dir": { type: "string", short: "o", value: "DIR", help: "write a tree instead of printing one file (needed for several specs, folders, and spec files exporting a list)" },
-    check: { type: "boolean", help: "parse every output with nix-instantiate --parse before writing it" },
+    check: { type: "boolean", help: "ask Nix first: every pkgs.x.y the specs name exists in the package set (<nixpkgs>, else nix2aci's host set), and every output parses" },
     "nix-dir": { type: "string", value: "DIR", help: "nix2aci's nix/ folder that DIR/default.nix imports by default (default: node_modules/nix2aci/nix above DIR, else this package's nix/)" },
   },
   footer: "exit status: 0 done; 1 a spec (or --check) failed, nothing written; 2 bad usage.",
@@ -30,7 +31,10 @@ export const command = defineCommand({
     if (positionals.length === 0) throw new UsageError("no spec file given");
     const outDir = values["out-dir"];
     if (outDir === undefined && positionals.length > 1) throw new UsageError("several inputs need --out-dir DIR (stdout holds one spec's file)");
-    return generate({ outDir, check: values.check === true, nixDir: values["nix-dir"] }, findSpecFiles(positionals, io.cwd), io);
+    const check = values.check === true;
+    if (check) requireNixInstantiate();
+    const packageSet = check ? choosePackageSet() : undefined;
+    return generate({ outDir, check, nixDir: values["nix-dir"], packageSet }, findSpecFiles(positionals, io.cwd), io);
   },
 });
 
@@ -40,6 +44,8 @@ export interface GenerateOptions {
   readonly check: boolean;
   /** nix2aci's nix/ folder for default.nix; absent: found automatically. */
   readonly nixDir: string | undefined;
+  /** Check that every `pkgs.x.y` of the specs exists in this package set before writing. */
+  readonly packageSet?: PackageSet | undefined;
 }
 
 /** The specs of one module, validated. */
@@ -74,6 +80,12 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
     else modules.push({ file, specs: specs as ACISpec[], inList });
   }
   errors.push(...attributeClashes(modules, display));
+  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList, label: display(file) })));
+  if (errors.length === 0 && command.packageSet !== undefined) {
+    for (const report of await checkPackagePaths(entries, { pkgs: command.packageSet.expression })) {
+      errors.push(...report.problems.map((p) => formatProblem(p, report.spec.label ?? "")));
+    }
+  }
   if (errors.length > 0) {
     io.stderr(errors.map((line) => `${line}\n`).join(""));
     io.stderr(`nix2aci-gen: ${errors.length} problem${errors.length === 1 ? "" : "s"}; nothing written\n`);
@@ -108,7 +120,6 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
   }
 
   const outDir = path.resolve(io.cwd, command.outDir);
-  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList, label: display(file) })));
   let tree: Map<string, string>;
   try {
     tree = renderTreeUnchecked(entries, { nixDir: nixDirFor(outDir, command.nixDir === undefined ? undefined : path.resolve(io.cwd, command.nixDir)) });
