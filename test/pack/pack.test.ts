@@ -90,9 +90,11 @@ describe("npm pack", () => {
     // Evaluated and built with the installed package's own nix/ folder.
     const pkgsArg = `import ${path.join(repoRoot, "nix/host-pkgs.nix")} { }`;
     const manifests = nixEvalJson(
-      `builtins.mapAttrs (name: image: image.manifest) (import ${path.join(project, "generated")} { pkgs = ${pkgsArg}; })`,
+      // An OCI image keeps the appc manifest its config is mapped from as appcManifest.
+      `builtins.mapAttrs (name: image: image.manifest or image.appcManifest) (import ${path.join(project, "generated")} { pkgs = ${pkgsArg}; })`,
     ) as Record<string, { name: string }>;
-    expect(Object.keys(manifests).sort()).toEqual(["busybox", "busyboxStatic", "busyboxThin"]);
+    expect(Object.keys(manifests).sort()).toEqual(["busybox", "busyboxOci", "busyboxStatic", "busyboxThin"]);
+    expect(manifests["busyboxOci"]?.name).toBe("nix2aci.example/busybox");
     expect(manifests["busybox"]?.name).toBe("nix2aci.example/busybox");
     const [out] = (await nixBuild([path.join(project, "generated"), "--arg", "pkgs", pkgsArg, "-A", "busybox"])) as [string];
     const images = readdirSync(out).filter((file) => file.endsWith(".aci"));
