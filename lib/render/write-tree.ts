@@ -1,11 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { GENERATED_MARK } from "./frame.js";
 
-/** What {@link writeTree} did, as paths relative to the tree's folder, in tree order. */
+/** What {@link writeTree} did, as `/`-separated paths relative to the tree's folder. */
 export interface WriteTreeReport {
+  /** In tree order. */
   readonly written: readonly string[];
+  /** In tree order. */
   readonly unchanged: readonly string[];
+  /** Generated files no longer in the tree (a spec was removed or renamed), sorted. */
+  readonly removed: readonly string[];
 }
 
 /**
@@ -17,6 +22,10 @@ export interface WriteTreeReport {
  *   over them: a reader never sees a half-written file, and a failure while writing leaves every
  *   target as it was. Renames happen in tree order (renderTree puts `default.nix` last).
  * - Paths must be relative, `/`-separated, without `.`/`..` parts: a tree cannot write outside `dir`.
+ * - Then `.nix` files under `dir` that an earlier run generated (they begin with the generated
+ *   header) and that this tree no longer has are deleted, and folders left empty by that: the
+ *   file of a removed spec would otherwise stay behind (and be committed in a flake). A file that
+ *   does not begin with the header (the user's own) is never deleted.
  */
 export function writeTree(dir: string, tree: ReadonlyMap<string, string>): WriteTreeReport {
   for (const relative of tree.keys()) checkTreePath(relative);
@@ -51,7 +60,56 @@ export function writeTree(dir: string, tree: ReadonlyMap<string, string>): Write
     throw error;
   }
   for (const { temp, target } of pending) renameSync(temp, target);
-  return { written, unchanged };
+  return { written, unchanged, removed: removeStale(dir, tree) };
+}
+
+/** Deletes the generated `.nix` files under `dir` that are not in `tree`; returns them, sorted. */
+function removeStale(dir: string, tree: ReadonlyMap<string, string>): string[] {
+  const stale = generatedFilesUnder(dir).filter((relative) => !tree.has(relative)).sort();
+  for (const relative of stale) {
+    rmSync(path.join(dir, ...relative.split("/")));
+    removeEmptyFolders(dir, path.posix.dirname(relative));
+  }
+  return stale;
+}
+
+/** `/`-separated paths of the regular `.nix` files under `dir` that begin with the generated header. */
+function generatedFilesUnder(dir: string, relative = ""): string[] {
+  let entries;
+  try {
+    entries = readdirSync(path.join(dir, relative), { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  return entries.flatMap((entry) => {
+    const name = relative === "" ? entry.name : `${relative}/${entry.name}`;
+    // Symbolic links are not followed (nor deleted): writeTree only ever writes regular files.
+    if (entry.isDirectory()) return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : generatedFilesUnder(dir, name);
+    return entry.isFile() && entry.name.endsWith(".nix") && beginsWithMark(path.join(dir, name)) ? [name] : [];
+  });
+}
+
+function beginsWithMark(file: string): boolean {
+  const mark = Buffer.from(GENERATED_MARK, "utf8");
+  const head = Buffer.alloc(mark.length);
+  const fd = openSync(file, "r");
+  try {
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(mark);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes `relative` and its parents inside `dir` while they are empty. */
+function removeEmptyFolders(dir: string, relative: string): void {
+  for (let folder = relative; folder !== "."; folder = path.posix.dirname(folder)) {
+    try {
+      rmdirSync(path.join(dir, ...folder.split("/")));
+    } catch {
+      return; // not empty (or not ours to remove): stop here
+    }
+  }
 }
 
 /** Throws unless `relative` is a plain relative path that stays inside the tree's folder. */

@@ -1,5 +1,5 @@
 /** nix2aci-gen's command line: usage, one spec to stdout, trees, --check, init. */
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderACI } from "../../lib/render/index.js";
@@ -137,6 +137,16 @@ describe("--out-dir", () => {
     expect(statSync(path.join(out, "a/one.nix")).mtime.getTime()).not.toBe(old.getTime());
     expect(statSync(path.join(out, "b/c/two.nix")).mtime.getTime()).toBe(old.getTime());
     expect(listFiles(out).filter((file) => file.endsWith(".tmp"))).toEqual([]);
+
+    // Remove a spec: its file goes too (default.nix no longer names it), and the run says so;
+    // a file of the user's in the tree stays.
+    writeFileSync(path.join(out, "b/mine.nix"), "{ }\n");
+    rmSync(path.join(specs, "b/c/two.ts"));
+    const fourth = await runGen(["--out-dir", out, specs]);
+    expect(fourth.code, fourth.stderr).toBe(0);
+    expect(fourth.stderr).toContain("1 written, 3 unchanged; removed b/c/two.nix (generated from a spec that is gone)");
+    expect(listFiles(out)).toEqual(["a/one.nix", "b/list/four.nix", "b/list/three.nix", "b/mine.nix", "default.nix"]);
+    expect(readFileSync(path.join(out, "default.nix"), "utf8")).not.toContain("two");
   });
 
   it("gives the same tree from another working folder", async () => {

@@ -129,9 +129,11 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
   }
   if (command.check && !checkPasses(tree, io)) return 1;
   const report = writeTree(outDir, tree);
+  // Files generated earlier from specs that are gone: writeTree deleted them.
+  const removed = report.removed.length === 0 ? "" : `; removed ${report.removed.join(", ")} (generated from a spec that is gone)`;
   io.stderr(
     `nix2aci-gen: ${displayPath(outDir, io.cwd)}: ${report.written.length} written, ${report.unchanged.length} unchanged` +
-      `${command.check ? ", all parsed by nix-instantiate" : ""}\n`,
+      `${command.check ? ", all parsed by nix-instantiate" : ""}${removed}\n`,
   );
   return 0;
 }
