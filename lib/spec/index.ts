@@ -36,7 +36,7 @@ export { defineACI, type SpecModuleExport } from "./define.js";
 export { resolveVariant, specAttrName, isNixIdentifier, MERGED_FIELDS } from "./variants.js";
 export { toMkACIArgs, ownRecord, type MkACIArgs } from "./mkaci.js";
 export { ociImages, ociIgnoredFields, ociWarning } from "./oci.js";
-export { validateSpec, validateSpecs, assertValidSpec } from "./validate.js";
+export { validateSpec, validateSpecs, assertValidSpec, claimedAttributes } from "./validate.js";
 export { MKACI_ARGUMENTS, SPEC_ARGUMENTS, RESERVED_PARAMS, CODED_RULES, GENERATOR_ONLY } from "./arguments/table.js";
 export type { Field, Shape, Default } from "./arguments/shape.js";
 export { SpecError, formatProblem, formatProblems, formatPath, type Problem, type PathSegment } from "./problems.js";

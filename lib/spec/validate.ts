@@ -91,23 +91,33 @@ export function assertValidSpec(spec: unknown, file?: string): ACISpec {
 }
 
 /**
+ * The attribute names a spec claims in default.nix, each with the field that claims it: its
+ * name's last `/` part (`specAttrName`) and one per variant. Nothing for a spec without a name.
+ */
+export function claimedAttributes(spec: unknown): [attr: string, path: PathSegment[]][] {
+  if (!isPlainObject(spec) || typeof spec["name"] !== "string") return [];
+  const claimed: [string, PathSegment[]][] = [[specAttrName(spec["name"]), ["name"]]];
+  const variants = spec["variants"];
+  if (isPlainObject(variants)) for (const v of Object.keys(variants)) claimed.push([v, ["variants", v]]);
+  return claimed;
+}
+
+/**
  * Problems of the specs of one module (or of a whole tree): each spec's own, plus Nix attribute
  * names (spec and variant names) that clash, since they share one default.nix.
  */
 export function validateSpecs(specs: readonly unknown[]): Problem[] {
   const problems: Problem[] = [];
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { spec: number; path: string }>();
   specs.forEach((spec, i) => {
     const prefix = specs.length === 1 ? [] : [i];
     for (const problem of validateSpec(spec)) problems.push({ ...problem, path: [...prefix, ...problem.path] });
-    if (!isPlainObject(spec) || typeof spec["name"] !== "string") return;
-    const attrs: [string, PathSegment[]][] = [[specAttrName(spec["name"]), [...prefix, "name"]]];
-    const variants = spec["variants"];
-    if (isPlainObject(variants)) for (const v of Object.keys(variants)) attrs.push([v, [...prefix, "variants", v]]);
-    for (const [attr, path] of attrs) {
+    for (const [attr, claim] of claimedAttributes(spec)) {
+      const path = [...prefix, ...claim];
       const owner = owners.get(attr);
-      if (owner === undefined) owners.set(attr, formatPath(path));
-      else problems.push({ path, rule: "attr-unique", message: `Nix attribute name "${attr}" is already used by ${owner}`, value: attr });
+      if (owner === undefined) owners.set(attr, { spec: i, path: formatPath(path) });
+      // A variant named like its own spec is the variant-name rule's problem (validateSpec): once.
+      else if (owner.spec !== i) problems.push({ path, rule: "attr-unique", message: `Nix attribute name "${attr}" is already used by ${owner.path}`, value: attr });
     }
   });
   return problems;

@@ -55,6 +55,18 @@ describe("bad specs", () => {
     expect(statSync(path.join(outDir, "default.nix")).mtimeMs).toBe(before);
   });
 
+  it("one mistake, one problem: a variant named like its own spec is reported once", async () => {
+    const run = await runGen(["variant-same-as-spec.ts"], specDir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'variant-same-as-spec.ts: variants.x: variant name must differ from the spec\'s own attribute name "x", got "x"\n' +
+        "nix2aci-gen: 1 problem; nothing written\n",
+    );
+    // Across specs of one list, and across files, a clash is still one problem each.
+    const listed = await runGen(["list-attribute-clash.ts"], specDir);
+    expect(listed.stderr.split("\n").filter((line) => line.includes("already used by"))).toHaveLength(1);
+  });
+
   it("one bad spec among good ones: every problem listed, no file written", async () => {
     const good = path.join(specDir, "good.ts");
     writeFileSync(good, `import { defineACI, pkgs } from "nix2aci";\nexport default defineACI({ name: "example.org/good-one", packages: [pkgs.busybox], exec: ["/bin/sh"] });\n`);

@@ -1,7 +1,7 @@
 /** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
 import path from "node:path";
 import { checkPackagePaths, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
-import { formatProblem, ociWarning, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
+import { claimedAttributes, formatPath, formatProblem, ociWarning, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError } from "../args.js";
 import { choosePackageSet, type PackageSet } from "../build/nix.js";
@@ -152,17 +152,14 @@ function describeFailure(file: string, message: string, error: unknown): string[
   return [`${file}: ${message}`];
 }
 
-/** Spec and variant names that would be the same attribute of default.nix, across modules. */
+/** Spec and variant names that would be the same attribute of default.nix, across modules (validateSpecs checks within one). */
 function attributeClashes(modules: readonly ModuleSpecs[], display: (file: SpecFile) => string): string[] {
   const owners = new Map<string, string>();
   const clashes: string[] = [];
   for (const { file, specs, inList } of modules) {
     specs.forEach((spec, i) => {
-      const at = inList ? `[${i}].` : "";
-      const names: [string, string][] = [[specAttrName(spec.name), `${at}name`]];
-      for (const variant of Object.keys(spec.variants ?? {})) names.push([variant, `${at}variants.${variant}`]);
-      for (const [attr, field] of names) {
-        const here = `${display(file)}: ${field}`;
+      for (const [attr, claim] of claimedAttributes(spec)) {
+        const here = `${display(file)}: ${formatPath(inList ? [i, ...claim] : claim)}`;
         const owner = owners.get(attr);
         if (owner === undefined) owners.set(attr, here);
         else if (!owner.startsWith(`${display(file)}: `)) clashes.push(`${here}: Nix attribute name "${attr}" is already used by ${owner}`);
