@@ -4,7 +4,7 @@
  * link and sign each image into ACIs/ by running the result's own postprocess.sh.
  */
 import { spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { choosePackageSet, nixBuild, treeAttributes } from "../build/nix.js";
 import { expectPositionals, UsageError } from "../args.js";
@@ -72,10 +72,15 @@ export const command = defineCommand({
 
 interface BuiltImage {
   readonly attribute: string;
+  readonly format: "aci" | "oci";
+  /** The image file as linked: NAME.aci, or an OCI image's archive NAME.oci.tar (its layout when it has none). */
   readonly image: string;
+  /** Bytes of that file (of every file of a layout). */
   readonly size: number;
   /** Fingerprint of the key that signed it; null with --no-sign. */
   readonly signedBy: string | null;
+  /** NAME.aci.asc, or an OCI image's signed copy NAME.oci.signed (a dir: image); null with --no-sign. */
+  readonly signature: string | null;
 }
 
 /** Runs OUTPUT/postprocess.sh; its lines go to stderr as they come and are returned. */
@@ -92,17 +97,33 @@ function postprocess(output: string, args: readonly string[], io: CliIO): Promis
   });
 }
 
-/** The images postprocess.sh linked (`linked  ACIs/x.aci`) and who signed them (`signed  ACIs/x.aci.asc (key FPR)`). */
+/**
+ * The images of one result, from postprocess.sh's lines: `linked  DIR/NAME.aci` and `signed  DIR/NAME.aci.asc
+ * (key FPR)`; an OCI image's `linked  DIR/NAME.oci`, `linked  DIR/NAME.oci.tar` and `signed  DIR/NAME.oci.signed
+ * (key FPR, identity REF)`. Every attribute built has at least one image, or postprocess.sh went wrong.
+ */
 function imagesOf(attribute: string, lines: readonly string[], cwd: string): BuiltImage[] {
-  const signers = new Map(lines.flatMap((line) => {
-    const signed = /^signed {2}(.*)\.asc \(key ([0-9A-F]+)\)$/.exec(line);
-    return signed === null ? [] : [[signed[1] as string, signed[2] as string] as const];
+  const linked = new Set(lines.flatMap((line) => /^linked {2}(.*)$/.exec(line)?.[1] ?? []));
+  const signatures = new Map(lines.flatMap((line) => {
+    const signed = /^signed {2}(.*?)(\.asc|\.signed) \(key ([0-9A-F]+)[,)]/.exec(line);
+    return signed === null ? [] : [[signed[1] as string, { signature: `${signed[1] as string}${signed[2] as string}`, signedBy: signed[3] as string }] as const];
   }));
-  return lines.flatMap((line) => {
-    const image = /^linked {2}(.*\.aci)$/.exec(line)?.[1];
-    if (image === undefined) return [];
-    return [{ attribute, image, size: statSync(path.resolve(cwd, image)).size, signedBy: signers.get(image) ?? null }];
+  const images = [...linked].flatMap((file): BuiltImage[] => {
+    const format = file.endsWith(".aci") ? "aci" : file.endsWith(".oci") ? "oci" : undefined;
+    if (format === undefined) return [];
+    const image = format === "oci" && linked.has(`${file}.tar`) ? `${file}.tar` : file;
+    const signed = signatures.get(file);
+    return [{ attribute, format, image, size: sizeOf(path.resolve(cwd, image)), signedBy: signed?.signedBy ?? null, signature: signed?.signature ?? null }];
   });
+  if (images.length === 0) throw new Error(`${attribute}: postprocess.sh linked no image (its output is above)`);
+  return images;
+}
+
+/** A file's size, or the total of the files under a folder (an OCI image layout). */
+function sizeOf(file: string): number {
+  const stat = statSync(file);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(file, { withFileTypes: true }).reduce((total, entry) => total + sizeOf(path.join(file, entry.name)), 0);
 }
 
 function summary(images: readonly BuiltImage[]): string {
