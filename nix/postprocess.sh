@@ -4,7 +4,8 @@
 # image with the user's GnuPG 2 into OUTDIR/NAME.aci.asc, the detached ASCII-armored signature
 # rkt checks. An OCI image (NAME.oci layout, NAME.oci.tar archive) is signed the way the
 # containers tools verify ("simple signing"): skopeo copies it, signed, to OUTDIR/NAME.oci.signed
-# (a dir: image) and OUTDIR/NAME.oci.policy.json is a signedBy policy that checks it.
+# (a dir: image) and OUTDIR/NAME.oci.policy.json is a signedBy policy that checks it (the key
+# inside it: OUTDIR can be copied to another host and still verifies).
 # Runs on the user's host, never inside Nix; writes only to OUTDIR.
 set -euo pipefail
 
@@ -442,8 +443,13 @@ json_string() {
   printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
 }
 
-# Writes into $1 (atomically) a policy accepting dir: images signed by key file $3 for identity $2.
+# Writes into $1 (atomically) a policy accepting dir: images signed by key file $3 (armored) for
+# identity $2. The key is inside the policy (keyData: base64 of the binary keyring, as
+# containers-policy.json(5) takes it), not a path: OUTDIR can be moved or copied to another host.
 write_policy() {
+  local key_data
+  key_data=$("$gpg" --batch --no-tty --dearmor <"$3" | base64 | tr -d '\n') || die "could not read the public key in '$3'"
+  [ -n "$key_data" ] || die "could not read the public key in '$3'"
   cat > "$work/policy.json" <<EOF
 {
   "default": [{ "type": "reject" }],
@@ -452,7 +458,7 @@ write_policy() {
       "": [{
         "type": "signedBy",
         "keyType": "GPGKeys",
-        "keyPath": $(json_string "$3"),
+        "keyData": "$key_data",
         "signedIdentity": { "type": "exactReference", "dockerReference": $(json_string "$2") }
       }]
     }
@@ -505,7 +511,7 @@ for layout in ${layouts[@]+"${layouts[@]}"}; do
   export_public_key "$oci_fpr" 0
   keyfile=$outdir/pubkey-$oci_fpr.asc
   if cmp -s -- "$work/pubkey.asc" "$keyfile"; then rm -f -- "$work/pubkey.asc"; else mv -f -T -- "$work/pubkey.asc" "$keyfile"; fi
-  write_policy "$dest.policy.json" "$ref" "$(cd -P -- "$(dirname -- "$keyfile")" && pwd -P)/$(basename -- "$keyfile")"
+  write_policy "$dest.policy.json" "$ref" "$keyfile"
   printf 'policy  %s\n' "$dest.policy.json"
   verify_lines+=("$(printf 'podman pull --signature-policy %q dir:%q' "$dest.policy.json" "$dest.signed")")
 done

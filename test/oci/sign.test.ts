@@ -3,10 +3,10 @@
  * `skopeo copy --sign-by` (simple signing) into a dir: image, and a signedBy policy beside it.
  * skopeo and podman accept the signed image with that policy and refuse every tampered variant.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestGnupg, type TestGnupg, type TestKey } from "../sign/support/gnupg.js";
 import { attempt, buildOci, Podman, readLayout, requireContainerTools, type BuiltOci } from "./support.js";
@@ -109,17 +109,45 @@ describe("postprocess.sh signs OCI images (simple signing)", () => {
     const other = createTestGnupg();
     try {
       const otherKey = other.addKey("someone-else", "rsa2048");
-      const keyFile = join(work, "someone-else.asc");
-      writeFileSync(keyFile, otherKey.armoredPublicKey);
+      const otherKeyData = execFileSync("gpg", ["--batch", "--dearmor"], { input: otherKey.armoredPublicKey, env: other.env }).toString("base64");
       const otherKeyPolicy = join(work, "policy-other-key.json");
       const policyText = readFileSync(policy, "utf8");
-      writeFileSync(otherKeyPolicy, policyText.replace(/"keyPath": "[^"]*"/, `"keyPath": ${JSON.stringify(keyFile)}`));
+      expect(policyText).toMatch(/"keyData": "[A-Za-z0-9+/=]+"/);
+      writeFileSync(otherKeyPolicy, policyText.replace(/"keyData": "[^"]*"/, `"keyData": ${JSON.stringify(otherKeyData)}`));
       expect(skopeoCheck(signed, otherKeyPolicy).status).not.toBe(0);
     } finally {
       other.dispose();
     }
     // podman refuses the tampered manifest too.
     expect(podman.run(["pull", "--quiet", "--signature-policy", policy, `dir:${manifestChanged}`]).status).not.toBe(0);
+  });
+
+  it("the policy holds the key itself (keyData), so a copy of OCIs/ elsewhere verifies, and refuses a tampered image", () => {
+    const policyJson = JSON.parse(readFileSync(policy, "utf8")) as { transports: { dir: Record<string, { keyPath?: string; keyData?: string }[]> } };
+    const [rule] = policyJson.transports.dir[""] ?? [];
+    expect(rule?.keyPath).toBeUndefined();
+    // keyData is the signer's public key, binary: gpg reads the fingerprint that signed off it.
+    const shown = gnupg.gpg(["--with-colons", "--import-options", "show-only", "--import"], Buffer.from(rule?.keyData ?? "", "base64"));
+    expect(shown).toContain(`fpr:::::::::${key.fingerprint}:`);
+    expect(readFileSync(policy, "utf8")).not.toContain(work);
+
+    // Another host: the folder copied (links included, as cp -a does) and the original gone.
+    const moved = join(work, "moved-away");
+    const copy = join(mkdtempSync(join(tmpdir(), "nix2aci-oci-copy-")), "OCIs");
+    try {
+      cpSync(outdir, copy, { recursive: true, verbatimSymlinks: true });
+      renameSync(outdir, moved);
+      const copiedSigned = join(copy, `${base}.signed`);
+      const copiedPolicy = join(copy, `${base}.policy.json`);
+      expect(skopeoCheck(copiedSigned, copiedPolicy)).toEqual({ status: 0, stderr: "" });
+      expect(podman.run(["pull", "--quiet", "--signature-policy", copiedPolicy, `dir:${copiedSigned}`]).status).toBe(0);
+      const file = join(copiedSigned, "manifest.json");
+      writeFileSync(file, readFileSync(file, "utf8").replace('"schemaVersion":2', '"schemaVersion":2,"annotations2":{}'));
+      expect(skopeoCheck(copiedSigned, copiedPolicy).stderr).toMatch(/Signature for digest sha256:[0-9a-f]+ does not match/);
+    } finally {
+      if (existsSync(moved)) renameSync(moved, outdir);
+      rmSync(dirname(copy), { recursive: true, force: true });
+    }
   });
 
   it("--no-sign only links; an EdDSA key is fine for OCI images (only rkt cannot read it)", () => {
