@@ -16,6 +16,10 @@ node "$repo/bin/nix2aci-gen.js" init "$project" >/dev/null
 # As `npm run generate` writes it once nix2aci is installed in the project's node_modules.
 (cd "$project" && node "$repo/bin/nix2aci-gen.js" --check --out-dir nix --nix-dir node_modules/nix2aci/nix specs)
 
+# npm leaves every file named .gitignore out of the package: the template ships it as gitignore,
+# and its welcome text's first command renames it.
+mv "$project/.gitignore" "$project/gitignore"
+
 rm -rf "$target"
 mkdir -p "$(dirname "$target")"
 cp -R "$project" "$target"

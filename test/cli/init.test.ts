@@ -33,11 +33,12 @@ describe("nix2aci-gen init", () => {
     const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as {
       name: string;
       scripts: Record<string, string>;
-      devDependencies: Record<string, string>;
+      devDependencies?: Record<string, string>;
     };
     expect(manifest.name).toBe("my-images");
     expect(manifest.scripts).toEqual({ generate: "nix2aci-gen --check --out-dir nix specs", build: "nix2aci build" });
-    expect(manifest.devDependencies["nix2aci"]).toBe(`^${version}`);
+    // nix2aci is not in the npm registry: no version range that npm install would fail on.
+    expect(manifest.devDependencies).toBeUndefined();
     expect(readFileSync(path.join(project, ".gitignore"), "utf8")).toContain("node_modules/");
     nixParse(path.join(project, "flake.nix"));
     expect(readFileSync(path.join(project, "flake.nix"), "utf8")).toContain('description = "my-images: App Container Images built with nix2aci";');
@@ -50,7 +51,7 @@ describe("nix2aci-gen init", () => {
     expect(readFileSync(path.join(project, "flake.nix"), "utf8")).toContain('nix2aci.url = "git+https://example.org/n\\"\\${x}\\\\.git";');
   });
 
-  it("adds to a folder `npm init -y` made: scripts and dev dependency merged, the user's files kept", async () => {
+  it("adds to a folder `npm init -y` made: scripts merged, the user's files kept; says how to install nix2aci", async () => {
     const project = tempDir("init-npm");
     const npmInit = { name: "mine", version: "1.0.0", description: "", main: "index.js", scripts: { test: "echo \"Error: no test specified\" && exit 1" }, keywords: [], author: "", license: "ISC" };
     writeFileSync(path.join(project, "package.json"), `${JSON.stringify(npmInit, null, 2)}\n`);
@@ -60,21 +61,26 @@ describe("nix2aci-gen init", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      "Created specs/hello.ts, flake.nix.\nUpdated package.json (scripts generate, build, devDependencies nix2aci), .gitignore (3 lines).\n" +
-        "Next: npm install && npx nix2aci build\n",
+      "Created specs/hello.ts, flake.nix.\nUpdated package.json (scripts generate, build), .gitignore (3 lines).\n" +
+        `Next: install nix2aci (npm install --save-dev PATH/TO/nix2aci-${version}.tgz, made by npm pack in a clone of nix2aci: it is not in the npm registry yet), then npx nix2aci build\n`,
     );
-    const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as typeof npmInit & { devDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as typeof npmInit;
     expect(manifest).toEqual({
       ...npmInit,
       scripts: { ...npmInit.scripts, generate: "nix2aci-gen --check --out-dir nix specs", build: "nix2aci build" },
-      devDependencies: { nix2aci: `^${version}` },
     });
     expect(readFileSync(path.join(project, ".gitignore"), "utf8")).toBe("dist\nnode_modules/\n# nix2aci: build results, signed images\nresult\nresult-*\nACIs/\n");
     expect(readFileSync(path.join(project, "index.js"), "utf8")).toBe("console.log(1);\n");
     // Again: nothing to add, nothing written.
     const again = await runGen(["init"], project);
     expect(again.code).toBe(0);
-    expect(again.stdout).toBe("Already there: specs/hello.ts, package.json, flake.nix, .gitignore.\nNext: npm install && npx nix2aci build\n");
+    expect(again.stdout).toMatch(/^Already there: specs\/hello\.ts, package\.json, flake\.nix, \.gitignore\.\nNext: install nix2aci \(/);
+    // Once package.json names nix2aci (npm install --save-dev of its package), npm install does the rest;
+    // once it is installed, only the build is left.
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ ...manifest, devDependencies: { nix2aci: `file:../nix2aci-${version}.tgz` } }));
+    expect((await runGen(["init"], project)).stdout).toMatch(/\nNext: npm install && npx nix2aci build\n$/);
+    mkdirSync(path.join(project, "node_modules/nix2aci"), { recursive: true });
+    expect((await runGen(["init"], project)).stdout).toMatch(/\nNext: npx nix2aci build\n$/);
   });
 
   it("refuses, writing nothing, when one of its files would replace a different one; --force replaces it", async () => {
@@ -93,8 +99,8 @@ describe("nix2aci-gen init", () => {
 
     const forced = await runGen(["init", "--force", project]);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stdout).toContain(`Updated package.json (scripts generate, build, devDependencies nix2aci), flake.nix in ${project}.`);
-    expect(forced.stdout).toContain(`Next: cd ${project} && npm install && npx nix2aci build`);
+    expect(forced.stdout).toContain(`Updated package.json (scripts generate, build), flake.nix in ${project}.`);
+    expect(forced.stdout).toContain(`Next: cd ${project} && install nix2aci (`);
     expect(readFileSync(path.join(project, "flake.nix"), "utf8")).toContain("nix2aci.lib.mkACI");
     expect((JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["build"]).toBe("nix2aci build");
   });

@@ -13,9 +13,9 @@ export const command = defineCommand({
   usage: ["[--flake-url URL] [--force] [DIR]"],
   description:
     "Scaffolds a nix2aci project in DIR (default: the current folder), or adds to the project there:\n" +
-    "package.json gets the scripts 'generate' and 'build' (and nix2aci as a dev dependency if it has\n" +
-    "none), .gitignore the lines it lacks; every other file of the user's is kept. Refuses, writing\n" +
-    "nothing, when one of its files would replace a different existing one (naming it).",
+    "package.json gets the scripts 'generate' and 'build', .gitignore the lines it lacks; every other\n" +
+    "file of the user's is kept. Refuses, writing nothing, when one of its files would replace a\n" +
+    "different existing one (naming it). Install nix2aci into the project first (see the README).",
   options: {
     "flake-url": { type: "string", value: "URL", help: "flake reference of nix2aci for the generated flake.nix" },
     force: { type: "boolean", help: "replace existing files (and package.json scripts) that differ from nix2aci's" },
@@ -35,11 +35,30 @@ export const command = defineCommand({
       ...(result.updated.length > 0 ? [`Updated ${result.updated.join(", ")}${where}.`] : []),
       ...(result.unchanged.length > 0 ? [`Already there: ${result.unchanged.join(", ")}.`] : []),
     ];
-    const install = existsSync(path.join(project, "node_modules", "nix2aci")) ? "" : "npm install && ";
-    io.stdout(`${lines.join("\n")}\nNext: ${dir === "." ? "" : `cd ${dir} && `}${install}npx nix2aci build\n`);
+    io.stdout(`${lines.join("\n")}\nNext: ${dir === "." ? "" : `cd ${dir} && `}${installStep(project)}npx nix2aci build\n`);
     return 0;
   },
 });
+
+/**
+ * What the project still needs before `npx nix2aci build`: nothing when nix2aci is installed;
+ * `npm install` when package.json names it; else nix2aci's package, which is not in the npm
+ * registry yet (`npm pack` in a clone of nix2aci makes it): init cannot name a version to depend on.
+ */
+function installStep(project: string): string {
+  if (existsSync(path.join(project, "node_modules", "nix2aci"))) return "";
+  if (dependsOnNix2aci(path.join(project, "package.json"))) return "npm install && ";
+  return `install nix2aci (npm install --save-dev PATH/TO/nix2aci-${packageVersion()}.tgz, made by npm pack in a clone of nix2aci: it is not in the npm registry yet), then `;
+}
+
+function dependsOnNix2aci(packageJson: string): boolean {
+  try {
+    const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> };
+    return manifest.dependencies?.["nix2aci"] !== undefined || manifest.devDependencies?.["nix2aci"] !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /** Where nix2aci lives as a flake, for a new project's flake.nix (`init --flake-url` changes it). */
 export const defaultFlakeUrl = "github:nix2aci/nix2aci";
@@ -70,7 +89,6 @@ interface ScaffoldValues {
   readonly acName: string;
   readonly description: string;
   readonly flakeUrl: string;
-  readonly nix2aciRange: string;
 }
 
 /**
@@ -121,7 +139,6 @@ function scaffoldValues(dir: string, flakeUrl: string): ScaffoldValues {
     acName: "example.com/hello",
     description: `${slug}: App Container Images built with nix2aci`,
     flakeUrl,
-    nix2aciRange: `^${packageVersion()}`,
   };
 }
 

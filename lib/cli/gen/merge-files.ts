@@ -1,6 +1,6 @@
 /**
  * How `nix2aci-gen init` adds to files a project already has, keeping everything in them:
- * package.json gets nix2aci's scripts and dev dependency, .gitignore the lines it lacks.
+ * package.json gets nix2aci's scripts, .gitignore the lines it lacks.
  */
 import { isPlainObject } from "../../spec/json.js";
 
@@ -20,7 +20,11 @@ function section(object: Json, key: string): Json {
   return isPlainObject(value) ? (value as Json) : {};
 }
 
-/** The user's package.json with nix2aci's scripts (`force`: replacing theirs) and dev dependency. */
+/**
+ * The user's package.json with nix2aci's scripts (`force`: replacing theirs). No dependency is
+ * added: nix2aci is not in the npm registry yet, so the user installs it from its package file
+ * (`npm install --save-dev …/nix2aci-VERSION.tgz`), which records how.
+ */
 export function mergePackageJson(theirs: string, ours: string, force: boolean): Merged {
   let project: Json;
   try {
@@ -43,16 +47,9 @@ export function mergePackageJson(theirs: string, ours: string, force: boolean): 
     scripts[name] = command;
     added.push(name);
   }
-  const merged: Json = { ...project, scripts };
-  const report = added.length > 0 ? [`scripts ${added.join(", ")}`] : [];
-  const range = section(template, "devDependencies")["nix2aci"];
-  if (section(project, "dependencies")["nix2aci"] === undefined && section(project, "devDependencies")["nix2aci"] === undefined) {
-    merged["devDependencies"] = { ...section(project, "devDependencies"), nix2aci: range };
-    report.push("devDependencies nix2aci");
-  }
-  if (report.length === 0) return { text: theirs, added: [], conflicts };
+  if (added.length === 0) return { text: theirs, added: [], conflicts };
   const indent = /^[{[]\r?\n([ \t]+)/.exec(theirs)?.[1] ?? "  ";
-  return { text: `${JSON.stringify(merged, null, indent)}\n`, added: report, conflicts };
+  return { text: `${JSON.stringify({ ...project, scripts }, null, indent)}\n`, added: [`scripts ${added.join(", ")}`], conflicts };
 }
 
 /** The user's .gitignore with the lines of nix2aci's that it lacks appended. */
