@@ -1,6 +1,7 @@
 /** `nix2aci inspect IMAGE.aci [--json]`: manifest, image ID, sizes, file count, needed store paths. */
 import { labelValue, readImage, type ImageInfo } from "../../image/index.js";
 import { expectPositionals } from "../args.js";
+import { refuseOciImage } from "../oci-hint.js";
 import { defineCommand } from "../program.js";
 import { formatSize } from "../size.js";
 
@@ -18,6 +19,7 @@ export const command = defineCommand({
   footer: "exit status: 0 done; 1 the image cannot be read or is refused; 2 bad usage.",
   async run({ values, positionals }, io) {
     expectPositionals(positionals, ["IMAGE.aci"]);
+    refuseOciImage(positionals[0] as string);
     const info = await readImage(positionals[0] as string);
     io.stdout(values.json === true ? `${JSON.stringify(inspectJson(info), null, 2)}\n` : inspectText(info));
     return 0;

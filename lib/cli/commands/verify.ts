@@ -1,4 +1,5 @@
 /** `nix2aci verify IMAGE.aci`: is IMAGE.aci.asc a good signature, as rkt would check it? */
+import { existsSync } from "node:fs";
 import { readImage } from "../../image/index.js";
 import { readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
 import { expectPositionals } from "../args.js";
@@ -23,7 +24,12 @@ export const command = defineCommand({
     expectPositionals(positionals, ["IMAGE.aci"]);
     const image = positionals[0] as string;
     const signature = values.signature ?? `${image}.asc`;
+    // An unsigned image is the usual first mistake: said in one line, not as a read error.
+    const unsigned = existsSync(image) && !existsSync(signature);
     try {
+      if (unsigned) {
+        throw new VerificationError("unreadable-signature", values.signature === undefined ? `no signature '${signature}' next to the image (sign it with ./result/postprocess.sh)` : `no signature '${signature}'`);
+      }
       const keys = values.key === undefined ? await requireTrustedKeys((await readImage(image)).manifest.name) : await Promise.all(values.key.map((file) => readSmallFile(file, "key")));
       const signer = await verifyImage(image, signature, keys, { allowEdDSA: values["allow-eddsa"] === true });
       io.stdout(values.json === true ? `${JSON.stringify({ image, signature, good: true, signer: signerJson(signer) }, null, 2)}\n` : goodText(image, signer));
@@ -32,7 +38,8 @@ export const command = defineCommand({
       if (values.json === true && error instanceof VerificationError) {
         io.stdout(`${JSON.stringify({ image, signature, good: false, reason: error.reason, message: error.message }, null, 2)}\n`);
       }
-      throw error instanceof VerificationError ? new Error(`${image}: ${error.reason}: ${error.message}`) : error;
+      if (!(error instanceof VerificationError)) throw error;
+      throw new Error(unsigned ? error.message : `${image}: ${error.reason}: ${error.message}`);
     }
   },
 });
