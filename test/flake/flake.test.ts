@@ -14,7 +14,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixEvalJson } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
-import { copyRepoSources, makeHostNixpkgsFlake, nixFlakes, tempDir } from "./support.js";
+import { copyRepoSources, makeHostNixpkgsFlake, nixFlakes, templateWelcomeCommands, tempDir } from "./support.js";
 
 const system = "x86_64-linux";
 let source: string;
@@ -113,14 +113,16 @@ describe("the nix2aci flake", () => {
     const project = path.join(tempDir("flake-init"), "my-images");
     execFileSync("mkdir", ["-p", project]);
     await nixFlakes(["flake", "init", "-t", `path:${source}`], project);
-    expect(readdirSync(project).sort()).toEqual([".gitignore", "flake.nix", "nix", "package.json", "specs"]);
+    expect(readdirSync(project).sort()).toEqual(["flake.nix", "gitignore", "nix", "package.json", "specs"]);
 
-    // A user's project is a git repository; its flake sees the files added to it.
-    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: project, stdio: "pipe" });
-    git("init", "-q");
-    git("add", "-A");
+    // The welcome text's steps: the project becomes a git repository (its flake sees the files
+    // added to it), then `nix build .#hello`, here with the offline inputs.
+    const welcome = templateWelcomeCommands(path.join(source, "templates/flake.nix"));
+    execFileSync("bash", ["-c", welcome.start], { cwd: project, stdio: "pipe" });
+    expect(readdirSync(project).sort()).toEqual([".git", ".gitignore", "flake.nix", "nix", "package.json", "specs"]);
+    expect(welcome.build).toBe("nix build .#hello");
     const build = await nixFlakes(
-      ["build", ".#hello", "--no-link", "--json", "--override-input", "nix2aci", `path:${source}`, ...overrideNixpkgs()],
+      [...welcome.build.split(" ").slice(1), "--no-link", "--json", "--override-input", "nix2aci", `path:${source}`, ...overrideNixpkgs()],
       project,
     );
     const [out] = outPaths(build.stdout) as [string];

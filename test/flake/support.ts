@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll } from "vitest";
-import { nixEnv, repoRoot } from "../support/nix.js";
+import { nixEnv, nixEvalJson, repoRoot } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
 
 const execFileAsync = promisify(execFile);
@@ -97,4 +97,22 @@ export function readTree(dir: string): Map<string, string> {
   };
   walk("");
   return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The commands the flake template's welcome text gives, read off `templatesFlake` (a templates/flake.nix). */
+export interface WelcomeCommands {
+  /** `mv gitignore .gitignore && git init -q && git add -A`: makes the new folder a repository. */
+  readonly start: string;
+  /** `nix build .#hello` */
+  readonly build: string;
+}
+
+export function templateWelcomeCommands(templatesFlake: string): WelcomeCommands {
+  const text = nixEvalJson(`((import ${templatesFlake}).outputs { }).templates.default.welcomeText`) as string;
+  const command = (label: string): string => {
+    const found = new RegExp(`^- ${label}: \`([^\`]+)\``, "m").exec(text)?.[1];
+    if (found === undefined) throw new Error(`the template's welcome text has no "- ${label}: \`…\`" line:\n${text}`);
+    return found;
+  };
+  return { start: command("Start"), build: command("Build") };
 }

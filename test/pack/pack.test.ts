@@ -11,7 +11,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixBuild, nixEvalJson, repoRoot } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
-import { tempDir } from "../flake/support.js";
+import { nixFlakes, tempDir } from "../flake/support.js";
 import { npm, packTarball } from "./support.js";
 
 let tarball: string;
@@ -36,7 +36,7 @@ describe("npm pack", () => {
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { files: string[]; bin: Record<string, string> };
     const allowed = (file: string) => file === "package.json" || manifest.files.some((entry) => file === entry || file.startsWith(`${entry}/`));
     expect(packed.filter((file) => !allowed(file))).toEqual([]);
-    expect(packed.filter((file) => /(^|\/)(test|bench|examples|node_modules)\//.test(file) || file.startsWith("lib/"))).toEqual([]);
+    expect(packed.filter((file) => /(^|\/)(test|bench|node_modules)\//.test(file) || file.startsWith("lib/"))).toEqual([]);
     // dist/ holds compiled JavaScript and declarations, one pair per lib/ source.
     expect(packed.filter((file) => file.startsWith("dist/") && !/\.(js|d\.ts)$/.test(file))).toEqual([]);
     for (const file of packed.filter((name) => name.startsWith("dist/lib/"))) {
@@ -50,6 +50,9 @@ describe("npm pack", () => {
       "nix/default.nix", "nix/mkACI.nix", "nix/build-aci.sh", "nix/postprocess.sh", "nix/lib/manifest.nix",
       "templates/init/flake.nix.hbs", "templates/init/package.json.hbs", "templates/init/specs/hello.ts.hbs",
       "templates/nix/default.nix.hbs", "templates/nix/spec-file.nix.hbs", "scripts/host-nixpkgs-flake.sh",
+      // The flake (flake.nix: its examples, checks and template) and the docs users are pointed to.
+      "flake.nix", "scripts/validate-aci.sh", "examples/generated/default.nix", "examples/pkgs/linux/busybox.ts",
+      "templates/flake.nix", "templates/flake/flake.nix", "templates/flake/gitignore", "docs/oci.md", "docs/mkaci-arguments.md",
     ];
     expect(needed.filter((file) => !packed.includes(file)), "missing from the tarball").toEqual([]);
   });
@@ -59,6 +62,21 @@ describe("npm pack", () => {
     expect(npx(["nix2aci", "--help"])).toMatch(/^usage: nix2aci <command>/);
     const exported = execFileSync(process.execPath, ["--input-type=module", "-e", `const m = await import("nix2aci"); console.log(typeof m.defineACI, typeof m.renderACI)`], { cwd: project, encoding: "utf8" });
     expect(exported).toBe("function function\n");
+  });
+
+  it("is the nix2aci flake: it evaluates and its checks build from node_modules/nix2aci, offline", async () => {
+    const hostNixpkgs = path.join(tempDir("pack-nixpkgs"), "host-nixpkgs");
+    execFileSync("bash", [path.join(project, "node_modules/nix2aci/scripts/host-nixpkgs-flake.sh"), hostNixpkgs], { stdio: "pipe" });
+    const flake = ["path:./node_modules/nix2aci", "--override-input", "nixpkgs", `path:${hostNixpkgs}`];
+    // What the trial typed first: it failed on the examples missing from the package.
+    const shown = await nixFlakes(["flake", "show", "--json", ...flake], project);
+    const outputs = JSON.parse(shown.stdout) as { packages: Record<string, Record<string, unknown>>; checks: Record<string, Record<string, unknown>>; templates: Record<string, unknown> };
+    const examples = nixEvalJson(`builtins.attrNames (import ${path.join(repoRoot, "examples/generated")} { pkgs = import ${path.join(repoRoot, "nix/host-pkgs.nix")} { }; })`) as string[];
+    expect(Object.keys(outputs.packages["x86_64-linux"] ?? {}).sort()).toEqual([...examples].sort());
+    expect(Object.keys(outputs.checks["x86_64-linux"] ?? {}).sort()).toEqual([...examples, "templateHello"].sort());
+    expect(Object.keys(outputs.templates)).toEqual(["default"]);
+    // Every check (each example validated by scripts/validate-aci.sh, the template's image) builds.
+    await nixFlakes(["flake", "check", ...flake], project);
   });
 
   it("renders the busybox example as examples/generated has it, and the result builds", async () => {
