@@ -6,7 +6,7 @@
  * `dir:` instead of a registry (there is none here): that is the one substitution.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,5 +67,15 @@ describe("the README's OCI commands", () => {
     expect(ran).toContain("hello from podman");
     expect(readdirSync(join(scratch, "OCIs")).filter((file) => file.endsWith(".policy.json"))).toHaveLength(1);
     expect(existsSync(join(pushed, "manifest.json"))).toBe(true);
+
+    // The copy is the verification: with a changed signature the same two lines fail.
+    const signed = readdirSync(join(scratch, "OCIs")).find((file) => file.endsWith(".oci.signed")) as string;
+    const signature = join(scratch, "OCIs", signed, "signature-1");
+    const bytes = readFileSync(signature);
+    bytes.writeUInt8((bytes.at(-8) ?? 0) ^ 0xff, bytes.length - 8);
+    writeFileSync(signature, bytes);
+    const refused = spawnSync("bash", ["-c", `${commands[1]}\n${commands[5]}`], { cwd: scratch, env, encoding: "utf8" });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/signature/i);
   });
 });
