@@ -1,10 +1,12 @@
 /**
  * Same inputs, same bytes, for both derivations of an OCI image (layers and image): `nix-build
  * --check` rebuilds and compares, and an image deleted from the store (layers included) builds
- * again to the same archive and digests. Salted store paths: no other test file uses them.
+ * again to the same archive and digests. Salted store paths, the salt new on every run: no other
+ * test file uses them, nor another run of this file at the same time (the README test's nested
+ * suite runs it too, and a path in use by another nix-build cannot be deleted).
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixBuild, nixEnv } from "../support/nix.js";
@@ -13,7 +15,7 @@ import { buildOci, fixtureFile, readLayout, type BuiltOci } from "./support.js";
 // Several store paths in one layer (maxLayers), and every argument (one path per layer).
 const names = ["helloAndBusyboxInThree", "full"] as const;
 type Name = (typeof names)[number];
-const salt = "oci-reproducible";
+const salt = `oci-reproducible-${randomUUID()}`;
 
 let images: Record<Name, BuiltOci>;
 let layers: string[];
