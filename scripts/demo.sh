@@ -41,8 +41,16 @@ if [ -z "${NIX2ACI_SIGNING_KEY:-}" ] && ! gpg --batch --list-secret-keys 2>/dev/
   export GNUPGHOME="$out/gnupg"
   mkdir -p -m 700 -- "$GNUPGHOME"
   # gpg starts an agent for this throwaway folder; stop it when the demo ends (the user's own
-  # agent, if any, is left alone).
-  trap 'gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null || true' EXIT
+  # agent, if any, is left alone). --kill only asks: the agent leaves at its next tick (up to
+  # ~2 s), so wait for that pid to be gone, or the agent outlives the demo.
+  stop_demo_agent() {
+    local pid
+    pid=$(gpg-connect-agent --homedir "$GNUPGHOME" --no-autostart 'getinfo pid' /bye 2>/dev/null | sed -n 's/^D //p')
+    gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null || true
+    [ -n "$pid" ] || return 0
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  }
+  trap stop_demo_agent EXIT
   if ! gpg --batch --list-secret-keys 2>/dev/null | grep -q '^sec'; then
     # rsa3072, not ed25519: rkt's verifier (Go x/crypto/openpgp) cannot read EdDSA keys.
     gpg --batch --passphrase '' --quick-gen-key 'nix2aci demo (throwaway) <demo@nix2aci.invalid>' rsa3072 sign never 2>/dev/null
