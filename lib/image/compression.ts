@@ -3,8 +3,7 @@
  * bytes, never by file name (appc: an `.aci` may be plain, gzip, bzip2 or xz).
  */
 import { spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
@@ -18,15 +17,10 @@ export function detectCompression(head: Uint8Array): Compression {
   return "none";
 }
 
-export async function sniffCompression(path: string): Promise<Compression> {
-  const handle = await open(path, "r");
-  try {
-    const head = Buffer.alloc(6);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return detectCompression(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
+async function sniffCompression(handle: FileHandle): Promise<Compression> {
+  const head = Buffer.alloc(6);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return detectCompression(head.subarray(0, bytesRead));
 }
 
 /** Host decompressors for what zlib cannot do. */
@@ -39,9 +33,13 @@ export interface UncompressedStream {
   readonly finished: Promise<void>;
 }
 
-export async function openUncompressed(path: string): Promise<UncompressedStream> {
-  const compression = await sniffCompression(path);
-  const file = createReadStream(path);
+/**
+ * `handle` is read from its start and left open (the caller closes it). `signal` stops a host
+ * decompressor (a child process) as well as the stream.
+ */
+export async function openUncompressed(handle: FileHandle, signal?: AbortSignal): Promise<UncompressedStream> {
+  const compression = await sniffCompression(handle);
+  const file = handle.createReadStream({ start: 0, autoClose: false, ...(signal === undefined ? {} : { signal }) });
   if (compression === "none") return { compression, stream: file, finished: Promise.resolve() };
   if (compression === "gzip") {
     const gunzip = createGunzip();
@@ -49,7 +47,7 @@ export async function openUncompressed(path: string): Promise<UncompressedStream
     return { compression, stream: file.pipe(gunzip), finished: Promise.resolve() };
   }
   const tool = decompressors[compression];
-  const child = spawn(tool, ["-dc"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(tool, ["-dc"], { stdio: ["pipe", "pipe", "pipe"], ...(signal === undefined ? {} : { signal }) });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   file.on("error", (error) => child.stdout.destroy(error));
@@ -66,9 +64,9 @@ export async function openUncompressed(path: string): Promise<UncompressedStream
         ),
       ),
     );
-    child.on("close", (code, signal) => {
+    child.on("close", (code, killedBy) => {
       if (code === 0) resolve();
-      else reject(new Error(`${tool} -dc failed (${signal ?? `exit ${code}`}): ${stderr.trim() || "corrupt data"}`));
+      else reject(new Error(`${tool} -dc failed (${killedBy ?? `exit ${code}`}): ${stderr.trim() || "corrupt data"}`));
     });
   });
   // Keep an early failure from being an unhandled rejection before the caller awaits it.

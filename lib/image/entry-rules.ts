@@ -34,6 +34,14 @@ function fail(path: string, rule: string): never {
   throw new EntryRuleError(`entry '${path}': ${rule}`);
 }
 
+const ACCEPTED = "an ACI holds regular files, directories, symlinks and hard links";
+
+/** The refusal of an entry type that is not one of the four an ACI may hold. */
+export function unsupportedEntry(path: string, type: string, code?: string): EntryRuleError {
+  const named = code === undefined || code === type ? `'${type}'` : `${type} ('${code}')`;
+  return new EntryRuleError(`entry '${path}': unsupported entry type ${named}: ${ACCEPTED}`);
+}
+
 function checkCleanPath(path: string, what: string): void {
   if (path.length === 0) fail(path, `empty ${what}`);
   if (path.includes("\0")) fail(path, `${what} contains a NUL byte`);
@@ -111,7 +119,7 @@ export class AciEntryChecker {
     if (entry.type === "CharacterDevice" || entry.type === "BlockDevice") {
       fail(path, `device nodes are refused (${entry.type}); the runtime provides /dev`);
     }
-    return fail(path, `unsupported entry type ${entry.type}`);
+    throw unsupportedEntry(path, entry.type);
   }
 
   /** Call after the last entry: an ACI needs both top-level parts. */

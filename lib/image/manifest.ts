@@ -1,8 +1,66 @@
 /**
  * The image manifest as far as reading and running need it. Unknown keys are kept (appc ignores
- * them); the fields used here are checked, and a mistake names the field path.
+ * them); the fields used here are checked, and a mistake names the field path. The public types
+ * are written out here (not inferred from zod) so the published `.d.ts` names no dependency's
+ * types; the schema is checked against them by the compiler.
  */
 import { z } from "zod";
+
+export interface NameValue {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface MountPoint {
+  readonly name: string;
+  readonly path: string;
+  readonly readOnly?: boolean | undefined;
+  readonly [key: string]: unknown;
+}
+
+export interface Isolator {
+  readonly name: string;
+  readonly value?: unknown;
+  readonly [key: string]: unknown;
+}
+
+export interface EventHandler {
+  readonly name: "pre-start" | "post-stop";
+  readonly exec: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+export interface Port {
+  readonly name: string;
+  readonly protocol: string;
+  readonly port: number;
+  readonly socketActivated?: boolean | undefined;
+  readonly [key: string]: unknown;
+}
+
+export interface AppDefinition {
+  readonly exec?: readonly string[] | undefined;
+  readonly user: string;
+  readonly group: string;
+  readonly supplementaryGIDs?: readonly number[] | undefined;
+  readonly workingDirectory?: string | undefined;
+  readonly environment?: readonly NameValue[] | undefined;
+  readonly isolators?: readonly Isolator[] | undefined;
+  readonly mountPoints?: readonly MountPoint[] | undefined;
+  readonly eventHandlers?: readonly EventHandler[] | undefined;
+  readonly ports?: readonly Port[] | undefined;
+  readonly [key: string]: unknown;
+}
+
+export interface ImageManifest {
+  readonly acKind: "ImageManifest";
+  readonly acVersion: string;
+  readonly name: string;
+  readonly labels?: readonly NameValue[] | undefined;
+  readonly annotations?: readonly NameValue[] | undefined;
+  readonly app?: AppDefinition | undefined;
+  readonly [key: string]: unknown;
+}
 
 const nameValue = z.object({ name: z.string(), value: z.string() });
 
@@ -39,7 +97,7 @@ const app = z.looseObject({
   ports: z.array(port).optional(),
 });
 
-const manifestSchema = z.looseObject({
+const manifestSchema: z.ZodType<ImageManifest> = z.looseObject({
   acKind: z.literal("ImageManifest"),
   acVersion: z.string(),
   name: z.string().min(1),
@@ -48,10 +106,24 @@ const manifestSchema = z.looseObject({
   app: app.optional(),
 });
 
-export type ImageManifest = z.infer<typeof manifestSchema>;
-export type AppDefinition = z.infer<typeof app>;
-export type MountPoint = z.infer<typeof mountPoint>;
-export type Isolator = z.infer<typeof isolator>;
+/**
+ * Deepest nesting of arrays and objects accepted. appc manifests are a few levels deep; a
+ * manifest of 200,000 nested arrays parses, but every recursive consumer (printing it,
+ * comparing it) would overflow the stack.
+ */
+export const MAX_MANIFEST_DEPTH = 64;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  // Iterative, so the check itself cannot overflow the stack.
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const [current, depth] = item;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** Parses manifest JSON text; throws an Error whose message names the broken field. */
 export function parseManifest(text: string): ImageManifest {
@@ -61,6 +133,7 @@ export function parseManifest(text: string): ImageManifest {
   } catch (error) {
     throw new Error(`manifest is not JSON: ${(error as Error).message}`);
   }
+  if (deeperThan(json, MAX_MANIFEST_DEPTH)) throw new Error(`manifest nests arrays/objects deeper than ${MAX_MANIFEST_DEPTH} levels`);
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`);
