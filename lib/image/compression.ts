@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import type { FileHandle } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 export type Compression = "none" | "gzip" | "bzip2" | "xz";
@@ -33,13 +33,30 @@ export interface UncompressedStream {
   readonly finished: Promise<void>;
 }
 
+const CHUNK_BYTES = 1024 * 1024;
+
 /**
- * `handle` is read from its start and left open (the caller closes it). `signal` stops a host
- * decompressor (a child process) as well as the stream.
+ * The file's bytes from its start, by positional reads: the handle stays open and untouched for
+ * the caller (a FileHandle stream would close it when destroyed), and can be read again.
+ */
+async function* chunks(handle: FileHandle, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  for (let position = 0; ; ) {
+    signal?.throwIfAborted();
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * `handle` is read from its start and left open (the caller closes it). `signal` stops reading
+ * and a host decompressor (a child process).
  */
 export async function openUncompressed(handle: FileHandle, signal?: AbortSignal): Promise<UncompressedStream> {
   const compression = await sniffCompression(handle);
-  const file = handle.createReadStream({ start: 0, autoClose: false, ...(signal === undefined ? {} : { signal }) });
+  const file = Readable.from(chunks(handle, signal), { objectMode: false });
   if (compression === "none") return { compression, stream: file, finished: Promise.resolve() };
   if (compression === "gzip") {
     const gunzip = createGunzip();

@@ -1,14 +1,16 @@
 /**
- * Unpacked images, once per image ID: <cache>/images/sha512-<first 64 hex>/{manifest,rootfs}.
- * <cache> is $NIX2ACI_CACHE_DIR, else $XDG_CACHE_HOME/nix2aci, else ~/.cache/nix2aci. Entries are
- * written to a temporary sibling and renamed into place, so a half-unpacked image is never seen;
- * two runs racing to unpack the same image both succeed and one copy wins. The cached tree is
- * never written to: every run works on its own copy (run-root.ts).
+ * Unpacked images, once per image ID: <cache>/images/sha512-<first 64 hex>/{manifest,rootfs}, and
+ * each run's own root under <cache>/runs/. <cache> is $NIX2ACI_CACHE_DIR, else
+ * $XDG_CACHE_HOME/nix2aci, else ~/.cache/nix2aci. All three folders are private (0700, ours):
+ * another user must not read an image's files, nor swap a cached tree that runs without its
+ * signature being checked again. Images are unpacked into a temporary sibling and renamed into
+ * place, so a half-unpacked image is never seen; two runs racing to unpack the same image both
+ * succeed and one copy wins. Leftovers of processes that died (SIGKILL) are swept by the next run.
  */
-import { rename, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { extractImage, removeTree, type ImageInfo } from "../image/index.js";
+import { extractImage, removeTree, type ImageInfo, type ReadOptions } from "../image/index.js";
 import { RunError } from "./errors.js";
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,6 +27,61 @@ export function cacheKey(imageId: string): string {
   return `sha512-${match[1]}`;
 }
 
+export interface CacheDirs {
+  readonly images: string;
+  readonly runs: string;
+}
+
+/** A directory of ours, private: created 0700, or checked (owner) and made 0700. */
+async function privateDir(path: string, followLink: boolean): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  const info = followLink ? await stat(path) : await lstat(path);
+  if (!info.isDirectory()) throw new RunError(`cache folder '${path}' is not a directory`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    throw new RunError(`cache folder '${path}' belongs to uid ${info.uid}, not to you (uid ${uid}); choose another NIX2ACI_CACHE_DIR`);
+  }
+  if ((info.mode & 0o077) !== 0) await chmod(path, 0o700);
+}
+
+export async function openCache(root: string = cacheDir()): Promise<CacheDirs> {
+  try {
+    // The top may be a symlink the user made; what is inside is ours alone.
+    await privateDir(root, true);
+    const dirs = { images: join(root, "images"), runs: join(root, "runs") };
+    await privateDir(dirs.images, false);
+    await privateDir(dirs.runs, false);
+    return dirs;
+  } catch (error) {
+    if (error instanceof RunError) throw error;
+    throw new RunError(`cannot use the cache folder '${root}': ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The pid in a run root's name: run-<pid>-<random>. */
+export function runOwner(name: string): number | undefined {
+  const match = /^run-(\d+)-/.exec(name);
+  return match === null ? undefined : Number(match[1]);
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false; // still running (or the pid was reused: leave it alone)
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Removes what processes that died without cleaning up (killed hard) left in `dir`. */
+export async function sweepAbandoned(dir: string, ownerOf: (name: string) => number | undefined): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const pid = ownerOf(name);
+    if (pid === undefined || pid === process.pid || !isGone(pid)) continue;
+    await removeTree(join(dir, name));
+  }
+}
+
 export interface UnpackedImage {
   readonly dir: string;
   readonly rootfs: string;
@@ -32,9 +89,9 @@ export interface UnpackedImage {
   readonly cached: boolean;
 }
 
-async function exists(path: string): Promise<boolean> {
+async function hasManifest(dir: string): Promise<boolean> {
   try {
-    await stat(path);
+    await stat(join(dir, "manifest"));
     return true;
   } catch {
     return false;
@@ -46,23 +103,17 @@ async function exists(path: string): Promise<boolean> {
  * hashes the file again: if its ID differs from `expected` the file changed under us, and the
  * result is thrown away.
  */
-export async function ensureUnpacked(imagePath: string, expected: ImageInfo, root: string = cacheDir()): Promise<UnpackedImage> {
-  const dir = join(root, "images", cacheKey(expected.imageId));
+export async function ensureUnpacked(imagePath: string, expected: ImageInfo, images: string, options: ReadOptions = {}): Promise<UnpackedImage> {
+  const dir = join(images, cacheKey(expected.imageId));
   const rootfs = join(dir, "rootfs");
-  if (await exists(join(dir, "manifest"))) return { dir, rootfs, cached: true };
-  const staging = `${dir}.unpacking-${process.pid}-${Date.now()}`;
-  const unpacked = await extractImage(imagePath, staging);
-  if (unpacked.imageId !== expected.imageId) {
-    await removeTree(staging);
-    throw new RunError(`image '${imagePath}' changed while it was being read (its ID differs between two reads)`);
-  }
+  if (await hasManifest(dir)) return { dir, rootfs, cached: true };
   try {
-    await rename(staging, dir);
+    await extractImage(imagePath, dir, { ...options, expectedImageId: expected.imageId });
     return { dir, rootfs, cached: false };
   } catch (error) {
     // Another run unpacked the same image first: use theirs.
-    await removeTree(staging);
-    if (await exists(join(dir, "manifest"))) return { dir, rootfs, cached: true };
+    if (options.signal?.aborted !== true && (await hasManifest(dir))) return { dir, rootfs, cached: true };
     throw error;
   }
 }
+

@@ -1,10 +1,10 @@
 /** Running images with bubblewrap, rkt-style (lib/run). */
-export { RunError } from "./errors.js";
+export { RunError, EXIT_OWN_FAILURE, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from "./errors.js";
 export { parseRunArgs, runUsage, type RunOptions, type NetworkMode } from "./args.js";
 export { parseVolume, parseMount, type Volume, type MountRequest } from "./volumes.js";
 export { trustDir, trustKeys, trustedKeysFor, type TrustScope, type TrustedKey } from "./trust-store.js";
-export { checkImageSignature } from "./signature.js";
-export { cacheDir, cacheKey, ensureUnpacked, type UnpackedImage } from "./cache.js";
+export { checkImageSignature, type CheckedSignature } from "./signature.js";
+export { cacheDir, cacheKey, openCache, ensureUnpacked, type CacheDirs, type UnpackedImage } from "./cache.js";
 export { planIsolators, DEFAULT_CAPABILITIES, type IsolatorPlan } from "./isolators.js";
 export { planRun, DEFAULT_PATH, type RunPlan } from "./plan.js";
 export { runImage, type RunImageEnvironment } from "./run-image.js";

@@ -1,18 +1,18 @@
-/** `runImage`: the whole of `nix2aci run`, from the image file to the app's exit code. */
+/** `runImage`: the whole of `nix2aci run`, from the image file to the app's exit status. */
 import { randomBytes } from "node:crypto";
-import { chmod, chown, mkdir, mkdtemp, readdir } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { ImageError, readImage, removeTree } from "../image/index.js";
+import { ImageError, openImageFile, readImage, removeTree, sameFile, stagingOwner } from "../image/index.js";
 import type { RunOptions } from "./args.js";
-import { cacheDir, ensureUnpacked } from "./cache.js";
+import { cacheDir, ensureUnpacked, openCache, runOwner, sweepAbandoned } from "./cache.js";
 import { RunError } from "./errors.js";
 import { planRun, type RunPlan } from "./plan.js";
 import { checkPlatform } from "./platform.js";
 import { prepareRunRoot } from "./run-root.js";
 import { isHostRoot, launch } from "./sandbox.js";
 import { checkImageSignature } from "./signature.js";
+import { RunSignals } from "./signals.js";
 import { findTool } from "./tools.js";
-import { trustDir } from "./trust-store.js";
 
 export interface RunImageEnvironment {
   /** Defaults: $NIX2ACI_CACHE_DIR / $NIX2ACI_TRUST_DIR or their ~ locations. */
@@ -31,21 +31,17 @@ async function makeEmptyVolumes(plan: RunPlan): Promise<void> {
   }
 }
 
-/** Removes the run roots of nix2aci processes that died without cleaning up (killed hard). */
-async function sweepAbandonedRuns(runsDir: string): Promise<void> {
-  for (const name of await readdir(runsDir)) {
-    const pid = Number(/^run-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-      continue; // still running (or the pid was reused: leave it alone)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue;
-    }
-    await removeTree(join(runsDir, name));
-  }
+/** Every failure as a RunError (exit status 125 unless it says otherwise). */
+function asRunError(error: unknown): RunError {
+  if (error instanceof RunError) return error;
+  if (error instanceof ImageError) return new RunError(error.message, { cause: error });
+  return new RunError(error instanceof Error ? error.message : String(error), { cause: error });
 }
 
+/**
+ * Runs an image file; resolves to the app's exit status (128+N when a signal N killed it). Every
+ * failure of nix2aci itself rejects with a RunError whose `exitStatus` says how to exit.
+ */
 export async function runImage(options: RunOptions, environment: RunImageEnvironment = {}): Promise<number> {
   const warn = environment.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
   findTool("bwrap", "bubblewrap");
@@ -53,28 +49,32 @@ export async function runImage(options: RunOptions, environment: RunImageEnviron
   if (!options.image.endsWith(".aci")) {
     throw new RunError(`'${options.image}': an image file name must end in .aci (as rkt requires)`);
   }
-
-  let info;
+  const signals = new RunSignals();
+  const { signal } = signals;
+  let image: FileHandle | undefined;
+  let runDir: string | undefined;
   try {
-    info = await readImage(options.image);
-  } catch (error) {
-    if (error instanceof ImageError) throw new RunError(error.message);
-    throw error;
-  }
-  checkPlatform(info.manifest);
-  if (options.skipSignatureCheck) {
-    warn(`--insecure-options=image: NOT checking the signature of '${options.image}' (${info.manifest.name}); it runs unverified`);
-  } else {
-    await checkImageSignature(options.image, info.manifest.name, environment.trustDir ?? trustDir());
-  }
+    image = await openImageFile(options.image);
+    const signed = options.skipSignatureCheck
+      ? undefined
+      : await checkImageSignature(options.image, image, { signal, ...(environment.trustDir === undefined ? {} : { trustDir: environment.trustDir }) });
+    const info = await readImage(options.image, { handle: image, signal });
+    if (signed === undefined) {
+      warn(`--insecure-options=image: NOT checking the signature of '${options.image}' (${info.manifest.name}); it runs unverified`);
+    } else if (signed.name !== info.manifest.name || !sameFile(signed.identity, info.identity)) {
+      throw new RunError(`image '${options.image}' changed while it was being checked`);
+    }
+    checkPlatform(info.manifest);
 
-  const cache = environment.cacheDir ?? cacheDir();
-  const unpacked = await ensureUnpacked(options.image, info, cache);
-  await mkdir(join(cache, "runs"), { recursive: true, mode: 0o700 });
-  await sweepAbandonedRuns(join(cache, "runs"));
-  const runDir = await mkdtemp(join(cache, "runs", `run-${process.pid}-`));
-  try {
-    const runRoot = await prepareRunRoot(unpacked.rootfs, join(runDir, "root"));
+    const cache = await openCache(environment.cacheDir ?? cacheDir());
+    await sweepAbandoned(cache.images, stagingOwner);
+    await sweepAbandoned(cache.runs, runOwner);
+    const unpacked = await ensureUnpacked(options.image, info, cache.images, { handle: image, signal });
+    await image.close();
+    image = undefined;
+
+    runDir = await mkdtemp(join(cache.runs, `run-${process.pid}-`));
+    const runRoot = await prepareRunRoot(unpacked.rootfs, join(runDir, "root"), signal);
     const plan = await planRun({
       manifest: info.manifest,
       options,
@@ -87,16 +87,27 @@ export async function runImage(options: RunOptions, environment: RunImageEnviron
     environment.onPlan?.(plan);
     // rkt: a failing pre-start handler stops the app; post-stop runs whatever the app did.
     if (plan.preStart !== undefined) {
-      const code = await launch(plan, { interactive: false, warn: () => undefined, command: plan.preStart });
+      const code = await launch(plan, { interactive: false, command: plan.preStart, describe: "pre-start event handler", signals, warn: () => undefined });
       if (code !== 0) throw new RunError(`the pre-start event handler ${JSON.stringify(plan.preStart)} exited ${code}: the app was not started`);
     }
-    const code = await launch(plan, { interactive: options.interactive, warn });
+    const code = await launch(plan, { interactive: options.interactive, command: plan.command, describe: "app", signals, warn });
     if (plan.postStop !== undefined) {
-      const stopCode = await launch(plan, { interactive: false, warn: () => undefined, command: plan.postStop });
-      if (stopCode !== 0) warn(`the post-stop event handler ${JSON.stringify(plan.postStop)} exited ${stopCode}`);
+      try {
+        const stopCode = await launch(plan, { interactive: false, command: plan.postStop, describe: "post-stop event handler", signals, warn: () => undefined });
+        if (stopCode !== 0) warn(`the post-stop event handler ${JSON.stringify(plan.postStop)} exited ${stopCode}`);
+      } catch (error) {
+        warn(`the post-stop event handler did not run: ${asRunError(error).message}`);
+      }
     }
     return code;
+  } catch (error) {
+    // Whatever failed while a signal stopped the preparation, the interruption is the story.
+    if (signal.aborted) throw signal.reason;
+    throw asRunError(error);
   } finally {
-    await removeTree(runDir);
+    signals.finish();
+    await image?.close();
+    if (runDir !== undefined) await removeTree(runDir);
+    signals.dispose();
   }
 }

@@ -4,7 +4,8 @@
  * rootfs (`cp -a --reflink=auto`: copy-on-write clones where the file system can, plain copies
  * elsewhere), thrown away afterwards. The Nix store is the exception: it is bound read-only from
  * the cache instead of copied, since store paths are immutable by design and make up nearly all
- * of a fat image's bytes.
+ * of a fat image's bytes. It is mounted from outside the app's namespaces (sandbox.ts), so even an
+ * app that keeps CAP_SYS_ADMIN cannot remount it writable.
  */
 import { execFile } from "node:child_process";
 import { lstat, mkdir, readdir, chmod, chown } from "node:fs/promises";
@@ -21,11 +22,12 @@ export interface RunRoot {
   readonly pristineStore?: string;
 }
 
-async function copyInto(sources: readonly string[], targetDir: string): Promise<void> {
+async function copyInto(sources: readonly string[], targetDir: string, signal: AbortSignal | undefined): Promise<void> {
   if (sources.length === 0) return;
   try {
-    await execFileAsync("cp", ["-a", "--reflink=auto", "--", ...sources, `${targetDir}/`], { maxBuffer: 16 * 1024 * 1024 });
+    await execFileAsync("cp", ["-a", "--reflink=auto", "--", ...sources, `${targetDir}/`], { maxBuffer: 16 * 1024 * 1024, ...(signal === undefined ? {} : { signal }) });
   } catch (error) {
+    if (signal?.aborted === true) throw signal.reason;
     throw new RunError(`cannot copy the image's root for this run: ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`);
   }
 }
@@ -46,19 +48,20 @@ async function isRealDirectory(path: string): Promise<boolean> {
   }
 }
 
-export async function prepareRunRoot(pristineRootfs: string, root: string): Promise<RunRoot> {
+/** Copies the cached rootfs into `root` (to be created); `signal` stops the copy. */
+export async function prepareRunRoot(pristineRootfs: string, root: string, signal?: AbortSignal): Promise<RunRoot> {
   await mkdirLike(pristineRootfs, root);
   const top = await readdir(pristineRootfs);
   const nix = join(pristineRootfs, "nix");
   const store = join(nix, "store");
   if (!(await isRealDirectory(nix)) || !(await isRealDirectory(store))) {
-    await copyInto(top.map((name) => join(pristineRootfs, name)), root);
+    await copyInto(top.map((name) => join(pristineRootfs, name)), root, signal);
     return { root };
   }
-  await copyInto(top.filter((name) => name !== "nix").map((name) => join(pristineRootfs, name)), root);
+  await copyInto(top.filter((name) => name !== "nix").map((name) => join(pristineRootfs, name)), root, signal);
   await mkdirLike(nix, join(root, "nix"));
   const inNix = await readdir(nix);
-  await copyInto(inNix.filter((name) => name !== "store").map((name) => join(nix, name)), join(root, "nix"));
+  await copyInto(inNix.filter((name) => name !== "store").map((name) => join(nix, name)), join(root, "nix"), signal);
   await mkdirLike(store, join(root, "nix", "store"));
   return { root, pristineStore: store };
 }

@@ -1,39 +1,57 @@
 /**
- * Starts bubblewrap and waits for the app.
+ * Starts one sandboxed process (the app, or an event handler) and waits for it. Two bubblewraps:
  *
- * As root the app's identity is exact: `setpriv` (util-linux) sets uid, gid and supplementary
- * groups, then bwrap creates a user namespace owned by that uid and blocks (--userns-block-fd)
- * while we write an identity uid/gid map into it. bwrap then has full capabilities inside that
- * namespace for the mounts, and drops them before exec: the app runs as its real uid with its
- * real groups, files keep their real owners, and a non-root app cannot write root's files.
- * (bwrap's own `--uid` maps one uid onto the caller, i.e. onto root: every root-owned file would
- * belong to the "non-root" app; and its `--userns` path dies in setgid after dropping privileges.)
- * Not as root, bwrap maps the app's uid/gid onto the caller (the only mapping allowed), with a
- * warning when that changes what the app can see.
+ * - The outer one makes a private mount namespace *outside* the app's user namespace (as root:
+ *   owned by the host's; otherwise a user namespace of its own) and mounts the volumes and the
+ *   cached store into the run's root there. When the inner bwrap then creates the app's user and
+ *   mount namespaces, the kernel copies those mounts as locked: read-only stays read-only and
+ *   nothing can be unmounted to uncover what is beneath, even for an app with CAP_SYS_ADMIN.
+ *   Every target was resolved inside the image's root beforehand (mounts.ts), so no symlink of
+ *   the image can point a mount at the host.
+ * - The inner one is the app's sandbox: `--bind ROOT /`, its own /proc and /dev, namespaces,
+ *   environment, capabilities. As root, its identity is exact: `setpriv` sets uid, gid and
+ *   supplementary groups, bwrap creates the user namespace owned by that uid and blocks
+ *   (--userns-block-fd) while we write an identity uid/gid map into it; it mounts with the
+ *   namespace's capabilities and drops them before exec. (bwrap's own `--uid` maps one uid onto
+ *   root: every root-owned file would belong to the "non-root" app; its `--userns` path dies in
+ *   setgid after dropping privileges.) Not as root, bwrap maps the app's uid/gid onto the caller,
+ *   with a warning when that changes what the app can see.
+ *
+ * The inner bwrap's `--json-status-fd` reports `exit-code` only once the program was executed:
+ * without it, the failure is bubblewrap's (its message is on stderr), never the app's.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync, readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import { RunError } from "./errors.js";
+import { checkExecutable, type ExecIdentity } from "./exec-check.js";
+import { resolveInRoot } from "./in-root.js";
+import { prepareMounts, type PreparedFilesystem } from "./mounts.js";
 import type { RunPlan } from "./plan.js";
+import type { RunSignals } from "./signals.js";
 import { findTool } from "./tools.js";
 
 const FULL_RANGE = "0 0 4294967295\n";
 const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const OVERFLOW_ID = 65534;
+
+// File descriptors handed to the bwraps.
+const BLOCK_FD = 3; // inner: written once the user namespace map is in place (root only)
+const INFO_FD = 4; // inner: {"child-pid": N} (pid 1 of the sandbox) once cloned
+const STATUS_FD = 5; // inner: {"exit-code": N} once the program ran and ended
+const OUTER_INFO_FD = 6; // outer: {"child-pid": N} once its namespace exists
 
 export interface LaunchOptions {
   readonly interactive: boolean;
-  /** What to run in the planned sandbox (default: the app's command). */
-  readonly command?: readonly string[];
+  /** What to run in the planned sandbox. */
+  readonly command: readonly string[];
+  /** Names it in messages: "app", "pre-start event handler". */
+  readonly describe: string;
+  readonly signals: RunSignals;
   /** Receives warnings (stderr by default). */
   readonly warn?: (message: string) => void;
-}
-
-interface Started {
-  readonly child: ChildProcess;
-  /** Host pid of the sandbox's pid 1 (bwrap's reaper); the app is its child. */
-  sandboxPid?: number;
 }
 
 /** The app: the first child of bwrap's reaper inside the pid namespace. */
@@ -47,34 +65,58 @@ function appPid(sandboxPid: number): number | undefined {
   }
 }
 
-function commandLine(plan: RunPlan, command: readonly string[], asRoot: boolean, warn: (m: string) => void): { file: string; args: string[] } {
+function outerArgs(asRoot: boolean, fs: PreparedFilesystem): string[] {
+  const args = [...(asRoot ? [] : ["--unshare-user"]), "--dev-bind", "/", "/", "--die-with-parent", "--info-fd", String(OUTER_INFO_FD)];
+  for (const mount of fs.mounts) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.hostTarget);
+  return args;
+}
+
+function innerArgs(plan: RunPlan, fs: PreparedFilesystem, options: LaunchOptions, asRoot: boolean, warn: (m: string) => void): string[] {
   const bwrap = findTool("bwrap", "bubblewrap");
-  const sandboxArgs = [...plan.sandboxArgs, "--", ...command];
+  const sandbox = [
+    "--info-fd", String(INFO_FD), "--json-status-fd", String(STATUS_FD),
+    "--bind", plan.root, "/", "--proc", fs.proc, "--dev", fs.dev,
+    // Its own session (non-interactive): terminal signals reach only us, and the app's process
+    // group is the sandbox's, so a signal forwarded to the group reaches a shell's children too.
+    ...(options.interactive ? [] : ["--new-session"]),
+    ...plan.sandboxArgs, "--", ...options.command,
+  ];
   if (asRoot) {
     const setpriv = findTool("setpriv", "util-linux");
     const groups = plan.supplementaryGids.length > 0 ? ["--groups", plan.supplementaryGids.join(",")] : ["--clear-groups"];
-    return {
-      file: setpriv,
-      args: [
-        "--reuid", String(plan.uid), "--regid", String(plan.gid), ...groups, "--",
-        bwrap, "--unshare-user", "--userns-block-fd", "3", "--info-fd", "4", ...sandboxArgs,
-      ],
-    };
+    return [setpriv, "--reuid", String(plan.uid), "--regid", String(plan.gid), ...groups, "--", bwrap, "--unshare-user", "--userns-block-fd", String(BLOCK_FD), ...sandbox];
   }
   if (plan.uid !== 0) {
     // The unpacked image belongs to the caller (no chown without root), and the caller is who uid N is.
     warn(`not running as root: uid ${plan.uid} is mapped onto your own user, so it owns (and can write) every file of the image; other users' files appear as nobody`);
   }
   if (plan.supplementaryGids.length > 0) warn(`not running as root: supplementaryGIDs ${plan.supplementaryGids.join(",")} cannot be set`);
+  return [bwrap, "--unshare-user", "--uid", String(plan.uid), "--gid", String(plan.gid), ...sandbox];
+}
+
+/** Who the app is for file permission checks, as seen inside the sandbox. */
+function execIdentity(plan: RunPlan, asRoot: boolean): ExecIdentity {
+  const callerUid = process.getuid?.() ?? -1;
+  const callerGid = process.getgid?.() ?? -1;
   return {
-    file: bwrap,
-    args: ["--unshare-user", "--uid", String(plan.uid), "--gid", String(plan.gid), "--info-fd", "4", ...sandboxArgs],
+    uid: plan.uid,
+    gids: [plan.gid, ...(asRoot ? plan.supplementaryGids : [])],
+    ownerInside: (uid, gid) =>
+      asRoot ? { uid, gid } : { uid: uid === callerUid ? plan.uid : OVERFLOW_ID, gid: gid === callerGid ? plan.gid : OVERFLOW_ID },
   };
 }
 
-function exitCode(code: number | null, signal: NodeJS.Signals | null): number {
-  if (code !== null) return code;
-  return 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
+/** Everything the sandbox will use must be there before it starts: mount points, directory, program. */
+async function checkFilesystem(plan: RunPlan, options: LaunchOptions, asRoot: boolean): Promise<PreparedFilesystem> {
+  const fs = await prepareMounts(plan.root, plan.mounts);
+  const what = `workingDirectory '${plan.workingDirectory}'`;
+  const directory = await resolveInRoot(fs.view, plan.workingDirectory, what);
+  if (directory === undefined || !(await stat(directory.hostPath)).isDirectory()) {
+    throw new RunError(`${what}: no such directory in the image`);
+  }
+  const program = options.command[0] ?? "";
+  await checkExecutable(fs.view, program, plan.env.get("PATH") ?? "", execIdentity(plan, asRoot), `${options.describe} exec`);
+  return fs;
 }
 
 /**
@@ -90,35 +132,50 @@ export function isHostRoot(): boolean {
   }
 }
 
-/** Runs the planned sandbox; resolves to the app's exit code (128+N when killed by signal N). */
+function collect(stream: Readable | null | undefined, onData: (text: string) => void = () => undefined): { text: string } {
+  const sink = { text: "" };
+  stream?.setEncoding("utf8").on("data", (chunk: string) => {
+    sink.text += chunk;
+    onData(sink.text);
+  });
+  return sink;
+}
+
+function pidIn(text: string): number | undefined {
+  const match = /"child-pid"\s*:\s*(\d+)/.exec(text);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** Runs the planned sandbox; resolves to the program's exit status (128+N when killed by signal N). */
 export async function launch(plan: RunPlan, options: LaunchOptions): Promise<number> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
   const asRoot = isHostRoot();
-  const { file, args } = commandLine(plan, options.command ?? plan.command, asRoot, warn);
+  const fs = await checkFilesystem(plan, options, asRoot);
+  options.signals.check();
+  const bwrap = findTool("bwrap", "bubblewrap");
+  const inner = innerArgs(plan, fs, options, asRoot, warn);
 
-  // Interactive: the app shares our terminal and process group (a shell can take the foreground).
-  // Otherwise: its own session, so terminal signals reach only us, and we forward them.
-  const child = spawn(file, args, {
-    stdio: [options.interactive ? "inherit" : "ignore", "inherit", "inherit", "pipe", "pipe"],
+  const child: ChildProcess = spawn(bwrap, [...outerArgs(asRoot, fs), "--", ...inner], {
+    stdio: [options.interactive ? "inherit" : "ignore", "inherit", "inherit", "pipe", "pipe", "pipe", "pipe"],
     env: { PATH: HOST_PATH },
+    // Interactive: the app shares our terminal and process group (a shell can take the foreground).
     detached: !options.interactive,
   });
-  const started: Started = { child };
-  const blockFd = child.stdio[3] as Writable | null;
-  const infoFd = child.stdio[4] as Readable | null;
+  const pipes = child.stdio as unknown as readonly (Readable | Writable | null)[];
+  const blockFd = pipes[BLOCK_FD] as Writable | null;
   blockFd?.on("error", () => undefined);
+  const status = collect(pipes[STATUS_FD] as Readable | null);
+  const outerInfo = collect(pipes[OUTER_INFO_FD] as Readable | null);
 
-  let info = "";
+  let sandboxPid: number | undefined;
   let mapFailure: Error | undefined;
-  infoFd?.setEncoding("utf8").on("data", (chunk: string) => {
-    info += chunk;
-    const match = /"child-pid"\s*:\s*(\d+)/.exec(info);
-    if (match === null || started.sandboxPid !== undefined) return;
-    started.sandboxPid = Number(match[1]);
-    if (!asRoot) return;
+  collect(pipes[INFO_FD] as Readable | null, (text) => {
+    if (sandboxPid !== undefined) return;
+    sandboxPid = pidIn(text);
+    if (sandboxPid === undefined || !asRoot) return;
     try {
-      writeFileSync(`/proc/${started.sandboxPid}/uid_map`, FULL_RANGE);
-      writeFileSync(`/proc/${started.sandboxPid}/gid_map`, FULL_RANGE);
+      writeFileSync(`/proc/${sandboxPid}/uid_map`, FULL_RANGE);
+      writeFileSync(`/proc/${sandboxPid}/gid_map`, FULL_RANGE);
       blockFd?.end("1");
     } catch (error) {
       mapFailure = error as Error;
@@ -127,38 +184,38 @@ export async function launch(plan: RunPlan, options: LaunchOptions): Promise<num
   });
 
   const forward = (signal: NodeJS.Signals): void => {
-    const target = started.sandboxPid === undefined ? undefined : appPid(started.sandboxPid);
     try {
-      if (target !== undefined) process.kill(target, signal);
-      else child.kill(signal);
+      if (sandboxPid === undefined) child.kill(signal);
+      // Interactive Ctrl-C / Ctrl-\ reached the app through the terminal already.
+      else if (options.interactive) {
+        if (signal === "SIGINT" || signal === "SIGQUIT") return;
+        const app = appPid(sandboxPid);
+        if (app !== undefined) process.kill(app, signal);
+      }
+      // The sandbox's session: its pid 1 (which ignores it) and the app's whole process group.
+      else process.kill(-sandboxPid, signal);
     } catch {
-      // The app is already gone; its exit will be reported.
+      // Already gone; its exit will be reported.
     }
   };
-  const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) {
-    // Interactive Ctrl-C / Ctrl-\ already reach the app through the terminal: just stay alive.
-    const handler = options.interactive && (signal === "SIGINT" || signal === "SIGQUIT") ? () => undefined : () => forward(signal);
-    handlers.set(signal, handler);
-    process.on(signal, handler);
-  }
 
-  try {
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once("error", (error: NodeJS.ErrnoException) => reject(new RunError(`cannot start ${file}: ${error.message}`)));
+  const [code, signal] = await options.signals.forwardingTo(forward, () =>
+    new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.once("error", (error: NodeJS.ErrnoException) => reject(new RunError(`cannot start ${bwrap}: ${error.message}`)));
       child.once("close", (c: number | null, s: NodeJS.Signals | null) => resolve([c, s]));
-    });
-    if (mapFailure !== undefined) {
-      throw new RunError(`cannot write the sandbox's user namespace map: ${mapFailure.message}`);
-    }
-    if (started.sandboxPid === undefined) {
-      throw new RunError(
-        `the sandbox could not be created (exit ${exitCode(code, signal)}; bubblewrap's message is above). ` +
-          `Is this process allowed to create user namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,
-      );
-    }
-    return exitCode(code, signal);
-  } finally {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+    }),
+  );
+  if (mapFailure !== undefined) throw new RunError(`cannot write the sandbox's user namespace map: ${mapFailure.message}`);
+  const exited = /"exit-code"\s*:\s*(\d+)/.exec(status.text);
+  if (exited !== null) return Number(exited[1]);
+  // Killed before it could report (Ctrl-C at the terminal of an interactive run reaches bwrap too).
+  if (signal !== null) return 128 + (constants.signals[signal] ?? 0);
+  if (code !== null && code > 128) return code;
+  if (pidIn(outerInfo.text) === undefined || sandboxPid === undefined) {
+    throw new RunError(
+      `the sandbox could not be created (bubblewrap exit ${code}; its message is above). ` +
+        `Is this process allowed to create user namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,
+    );
   }
+  throw new RunError(`bubblewrap could not start the ${options.describe} (exit ${code}; its message is above); the ${options.describe} did not run`);
 }

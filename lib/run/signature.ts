@@ -1,34 +1,75 @@
 /**
  * rkt's rule for local images: IMAGE.aci.asc must be a valid signature by a key trusted for the
- * image's name. Verification itself is lib/sign's `verifyImage`.
+ * image's name. Checked before the image is unpacked or even fully decompressed, so untrusted
+ * input costs little: first that the signature file exists (a `stat`), then the name (only the
+ * start of the archive is decompressed) and that some key is trusted for it, then the signature
+ * over the compressed bytes (lib/sign's `verifyImage`). All reads go through one open file, so
+ * what was verified is what gets unpacked.
  */
-import { access } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { ImageError, readImageManifest, type FileIdentity } from "../image/index.js";
 import { verifyImage, VerificationError, type VerifiedImage } from "../sign/index.js";
 import { RunError } from "./errors.js";
 import { trustDir, trustedKeysFor } from "./trust-store.js";
 
-export async function checkImageSignature(imagePath: string, imageName: string, dir: string = trustDir()): Promise<VerifiedImage> {
-  const signaturePath = `${imagePath}.asc`;
+export interface CheckedSignature {
+  /** The image's name, as the signature check read it. */
+  readonly name: string;
+  /** The file as it was when its start was read. */
+  readonly identity: FileIdentity;
+  readonly signer: VerifiedImage;
+}
+
+async function requireSignatureFile(imagePath: string, signaturePath: string): Promise<void> {
+  let info;
   try {
-    await access(signaturePath);
-  } catch {
+    info = await stat(signaturePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new RunError(`cannot read '${signaturePath}': ${(error as Error).message}`);
     throw new RunError(
-      `image '${imagePath}' is not signed: '${signaturePath}' does not exist ` +
-        `(sign it, or run it unchecked with --insecure-options=image)`,
+      `image '${imagePath}' is not signed: '${signaturePath}' does not exist ` + `(sign it, or run it unchecked with --insecure-options=image)`,
     );
   }
-  const keys = await trustedKeysFor(imageName, dir);
+  if (!info.isFile()) throw new RunError(`signature '${signaturePath}' is not a regular file`);
+}
+
+async function keysTrustedFor(name: string, dir: string): Promise<string[]> {
+  let keys: string[];
+  try {
+    keys = await trustedKeysFor(name, dir);
+  } catch (error) {
+    throw new RunError(`cannot read the trusted keys in '${dir}': ${(error as Error).message}`, { cause: error });
+  }
   if (keys.length === 0) {
-    throw new RunError(
-      `no key is trusted for images named '${imageName}' (in ${dir}); ` +
-        `trust one with: nix2aci trust --prefix=${imageName} KEY.asc`,
-    );
+    throw new RunError(`no key is trusted for images named '${name}' (in ${dir}); trust one with: nix2aci trust --prefix=${name} KEY.asc`);
   }
+  return keys;
+}
+
+export async function checkImageSignature(
+  imagePath: string,
+  image: FileHandle,
+  options: { readonly trustDir?: string; readonly signal?: AbortSignal } = {},
+): Promise<CheckedSignature> {
+  const signaturePath = `${imagePath}.asc`;
+  const dir = options.trustDir ?? trustDir();
+  await requireSignatureFile(imagePath, signaturePath);
+  const { manifest, identity } = await readImageManifest(imagePath, { handle: image, ...(options.signal === undefined ? {} : { signal: options.signal }) }).catch(
+    (error: unknown) => {
+      throw error instanceof ImageError ? new RunError(error.message, { cause: error }) : error;
+    },
+  );
+  const keys = await keysTrustedFor(manifest.name, dir);
+  // The open file itself, not the path again: it cannot be swapped between checking and unpacking.
+  const opened = `/proc/self/fd/${image.fd}`;
   try {
-    return await verifyImage(imagePath, signaturePath, keys);
+    const signer = await verifyImage(opened, signaturePath, keys);
+    return { name: manifest.name, identity, signer };
   } catch (error) {
     if (error instanceof VerificationError) {
-      throw new RunError(`signature check failed for '${imagePath}' (name '${imageName}'): ${error.message}`);
+      const message = error.message.replaceAll(opened, imagePath);
+      throw new RunError(`signature check failed for '${imagePath}' (name '${manifest.name}'): ${message}`, { cause: error });
     }
     throw error;
   }

@@ -56,7 +56,7 @@ describe("nix2aci run: clear failures", () => {
 
   it("refuses an exec that is not in the image, and a user it cannot resolve", async () => {
     const noExec = await writeAci(box.dir, { fileName: "noexec.aci", manifest: manifestFor("nix2aci.test/x", { exec: ["/bin/nope"] }) });
-    expect(await failure(["--insecure-options=image", noExec])).toMatch(/exec '\/bin\/nope' does not exist/);
+    expect(await failure(["--insecure-options=image", noExec])).toMatch(/app exec: '\/bin\/nope' is not in the image/);
     const noUser = await writeAci(box.dir, { fileName: "nouser.aci", manifest: manifestFor("nix2aci.test/x", { user: "carol" }) });
     expect(await failure(["--insecure-options=image", noUser])).toMatch(/app\.user 'carol': not found in the image's \/etc\/passwd, and not a number/);
   });
@@ -74,7 +74,7 @@ describe("nix2aci run: clear failures", () => {
     }
   });
 
-  it("says so when it may not create namespaces (exit 1, a message, no trace)", async () => {
+  it("says so when it may not create namespaces (exit 125, a message, no trace)", async () => {
     const image = await writeAci(box.dir, { fileName: "nons.aci", manifest: manifestFor("nix2aci.test/nons", { exec: ["/bin/sh", "-c", "true"] }), entries: rootOnly });
     // Inside a bwrap sandbox whose user namespaces are disabled, as that sandbox's root.
     const result = await spawnCli(
@@ -82,15 +82,15 @@ describe("nix2aci run: clear failures", () => {
       { NIX2ACI_CACHE_DIR: box.cacheDir },
       ["bwrap", "--unshare-user", "--disable-userns", "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--"],
     );
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/nix2aci run: the sandbox could not be created .* allowed to create user namespaces/);
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
-  it("exits 1 with a message from the CLI, and passes the app's exit code otherwise", async () => {
+  it("exits 125 with a message from the CLI, and passes the app's exit code otherwise", async () => {
     const dir = await tempDir();
     const missing = await spawnCli(["run", "--insecure-options=image", join(dir, "missing.aci")], { NIX2ACI_CACHE_DIR: box.cacheDir });
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(125);
     expect(missing.stderr).toMatch(/nix2aci run: .*missing\.aci: cannot read image/);
     const image = await writeAci(dir, { fileName: "exit3.aci", manifest: manifestFor("nix2aci.test/exit", { exec: ["/bin/sh", "-c", "echo out; echo err >&2; exit 3"] }), entries: rootOnly });
     const ran = await spawnCli(["run", "--insecure-options=image", image], { NIX2ACI_CACHE_DIR: box.cacheDir });

@@ -12,7 +12,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof RunError || error instanceof ImageError) {
       process.stderr.write(`nix2aci run: ${error.message}\n`);
-      return 1;
+      return error instanceof RunError ? error.exitStatus : 125;
     }
     // Anything else (a host file system error, say) is still reported as one line, not a trace.
     if (error instanceof Error && process.env["NIX2ACI_DEBUG"] === undefined) {
