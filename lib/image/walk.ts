@@ -140,7 +140,9 @@ async function scanHandle(imagePath: string, handle: FileHandle, options: ScanOp
   // Entries node-tar skips (unknown types, GNU sparse files, oversized metadata) are refused:
   // GNU tar would extract some of them as regular files, so skipping them unchecked is unsafe.
   parser.on("ignoredEntry", (entry: ReadEntry) => {
-    failure ??= unsupportedEntry(entry.path, entry.type, entry.header.typeKey);
+    failure ??= entry.meta
+      ? new EntryRuleError(`entry '${entry.path}': tar metadata (${entry.type}) of ${entry.size} bytes is larger than node-tar reads`)
+      : unsupportedEntry(entry.path, entry.type, entry.header.typeKey);
   });
   // node-tar emits the next entry only after the current one ended, so this chain stays in order.
   let chain: Promise<void> = Promise.resolve();
