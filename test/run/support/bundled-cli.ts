@@ -3,6 +3,7 @@
  * fraction of jiti's time, so tests can spawn it many times, and an ordinary user can run it
  * (a checkout in a private folder is unreadable to uid 1000).
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -38,8 +39,33 @@ export interface CliOptions {
   readonly asUser?: number;
 }
 
+async function commandLine(args: readonly string[], options: CliOptions): Promise<string[]> {
+  const wrapper = options.asUser === undefined ? [] : ["setpriv", `--reuid=${options.asUser}`, `--regid=${options.asUser}`, "--clear-groups", "--"];
+  return [...wrapper, process.execPath, await bundledCli(), ...args];
+}
+
 /** `nix2aci ARGS` from the bundle: exit code, stdout, stderr. */
 export async function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const wrapper = options.asUser === undefined ? [] : ["setpriv", `--reuid=${options.asUser}`, `--regid=${options.asUser}`, "--clear-groups", "--"];
-  return spawnCommand([...wrapper, process.execPath, await bundledCli(), ...args], options.env ?? {}, options.cwd ?? "/");
+  return spawnCommand(await commandLine(args, options), options.env ?? {}, options.cwd ?? "/");
+}
+
+export interface StartedCli {
+  readonly child: ChildProcess;
+  /** Resolves when it exited (signal: the one that killed it, if any). */
+  readonly done: Promise<CliResult & { readonly signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `nix2aci ARGS` without waiting, so a test can signal it. */
+export async function startCli(args: readonly string[], options: CliOptions = {}): Promise<StartedCli> {
+  const [file = "", ...rest] = await commandLine(args, options);
+  const child = spawn(file, rest, { cwd: options.cwd ?? "/", env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
 }
