@@ -33,16 +33,18 @@ export interface UncompressedStream {
   readonly finished: Promise<void>;
 }
 
-const CHUNK_BYTES = 1024 * 1024;
+/** Read size: large for throughput; small when only the start of the archive is wanted. */
+export const CHUNK_BYTES = 1024 * 1024;
+export const HEAD_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The file's bytes from its start, by positional reads: the handle stays open and untouched for
  * the caller (a FileHandle stream would close it when destroyed), and can be read again.
  */
-async function* chunks(handle: FileHandle, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+async function* chunks(handle: FileHandle, signal: AbortSignal | undefined, size: number): AsyncGenerator<Buffer> {
   for (let position = 0; ; ) {
     signal?.throwIfAborted();
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const buffer = Buffer.allocUnsafe(size);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return;
     position += bytesRead;
@@ -54,9 +56,9 @@ async function* chunks(handle: FileHandle, signal: AbortSignal | undefined): Asy
  * `handle` is read from its start and left open (the caller closes it). `signal` stops reading
  * and a host decompressor (a child process).
  */
-export async function openUncompressed(handle: FileHandle, signal?: AbortSignal): Promise<UncompressedStream> {
+export async function openUncompressed(handle: FileHandle, signal?: AbortSignal, chunkBytes = CHUNK_BYTES): Promise<UncompressedStream> {
   const compression = await sniffCompression(handle);
-  const file = Readable.from(chunks(handle, signal), { objectMode: false });
+  const file = Readable.from(chunks(handle, signal, chunkBytes), { objectMode: false });
   if (compression === "none") return { compression, stream: file, finished: Promise.resolve() };
   if (compression === "gzip") {
     const gunzip = createGunzip();

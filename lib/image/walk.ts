@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Parser, type ReadEntry } from "tar";
-import { openUncompressed, type Compression } from "./compression.js";
+import { CHUNK_BYTES, HEAD_CHUNK_BYTES, openUncompressed, type Compression } from "./compression.js";
 import { AciEntryChecker, EntryRuleError, MAX_MANIFEST_BYTES, unsupportedEntry, type CheckedEntry } from "./entry-rules.js";
 import { ImageError } from "./errors.js";
 
@@ -126,11 +126,11 @@ async function scanHandle(imagePath: string, handle: FileHandle, options: ScanOp
   const onAbort = (): void => stop.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted === true) onAbort();
-  const source = await openUncompressed(handle, stop.signal);
+  const headOnly = options.manifestWithin !== undefined;
+  const source = await openUncompressed(handle, stop.signal, headOnly ? HEAD_CHUNK_BYTES : CHUNK_BYTES);
   const hash = createHash("sha512");
   const parser = new Parser({ strict: true });
   const checker = new AciEntryChecker();
-  const headOnly = options.manifestWithin !== undefined;
   let failure: unknown;
   let manifestText: string | undefined;
   let uncompressedSize = 0;
@@ -204,6 +204,8 @@ async function scanHandle(imagePath: string, handle: FileHandle, options: ScanOp
   }
   await chain;
   if (options.signal?.aborted === true) throw options.signal.reason;
+  // Reading only the head: what lies beyond a complete manifest (even if corrupt) is not read.
+  if (headOnly && manifestText !== undefined) failure = undefined;
   if (failure === undefined && !headOnly) {
     try {
       checker.finish();

@@ -2,7 +2,8 @@
  * Verifies an image against its detached signature the way rkt does: an ASCII-armored OpenPGP
  * signature over the exact bytes of the `.aci` file, made by one of the given public keys.
  */
-import { open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { loadOpenpgp, type OpenPGP } from "./openpgp.js";
 import { algorithmName, EDDSA_EXPLANATION, isEdDSAAlgorithm } from "./algorithms.js";
@@ -27,6 +28,16 @@ export interface VerifiedImage {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Opens a regular file for reading; O_NONBLOCK keeps a FIFO in its place from hanging the open. */
+async function openRegularFile(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new Error("not a regular file");
+  }
+  return handle;
 }
 
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
@@ -85,7 +96,7 @@ export async function verifyImage(
 
   let armoredSignature: string;
   try {
-    const handle = await open(signaturePath, "r");
+    const handle = await openRegularFile(signaturePath);
     try {
       armoredSignature = await handle.readFile("utf8");
     } finally {
@@ -115,7 +126,7 @@ export async function verifyImage(
 
   let handle;
   try {
-    handle = await open(imagePath, "r");
+    handle = await openRegularFile(imagePath);
   } catch (error) {
     throw new VerificationError("unreadable-image", `cannot read image '${imagePath}': ${message(error)}`);
   }
