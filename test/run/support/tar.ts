@@ -28,6 +28,8 @@ export interface TarEntry {
   readonly typeflag?: string;
   /** Raw path bytes written instead of `path` (e.g. invalid UTF-8). */
   readonly pathBytes?: Buffer;
+  /** A size field that differs from the data written (the rest of the bytes come from elsewhere). */
+  readonly declaredSize?: number;
 }
 
 function octal(value: number, width: number): string {
@@ -71,7 +73,7 @@ function member(entry: TarEntry): Buffer {
   const data = entry.data === undefined ? Buffer.alloc(0) : Buffer.from(entry.data);
   const padded = Buffer.alloc(Math.ceil(data.length / 512) * 512);
   data.copy(padded);
-  return Buffer.concat([header(entry, data.length), padded]);
+  return Buffer.concat([header(entry, entry.declaredSize ?? data.length), padded]);
 }
 
 /** The archive: each entry's header and data, then two zero blocks. */
