@@ -1,13 +1,16 @@
 /**
- * Hostile archives, run and inspected through the CLI: each is refused with one line naming the
- * entry and the rule (or, where noted, contained), the host stays as it was, and nothing is left.
+ * Hostile archives, run and inspected: each is refused with one line naming the entry and the
+ * rule (or, where noted, contained), the host stays as it was, and nothing is left. Every case
+ * runs in this process (runImage and readImage, as `run` and `inspect` call them); a few also go
+ * through the CLI, for its exit codes and its one line on stderr.
  */
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { busyboxRootfs, compress, manifestFor, tarBytes, writeAci, type TarEntry } from "./support/aci.js";
-import { expectContained, makeHost, type Host } from "./support/hostile.js";
+import { ImageError, readImage } from "../../lib/image/index.js";
+import { expectContained, expectRun, makeHost, type Host } from "./support/hostile.js";
 
 const rootfs = (...extra: TarEntry[]): TarEntry[] => busyboxRootfs({ extra });
 
@@ -65,11 +68,28 @@ describe("hostile archives: refused with the entry named, host untouched, nothin
     host = await makeHost();
   });
 
+  const write = async (index: number, archive: ArchiveCase): Promise<string> => {
+    const file = join(host.dir, `case-${index}.aci`);
+    if (archive.bytes !== undefined) writeFileSync(file, archive.bytes());
+    else await writeAci(host.dir, { fileName: `case-${index}.aci`, manifest: manifestFor("nix2aci.test/hostile"), entries: archive.entries ?? [] });
+    return file;
+  };
+
   for (const [index, archive] of cases.entries()) {
-    it(`refuses ${archive.what} (run: 125, inspect: 1)`, async () => {
-      const file = join(host.dir, `case-${index}.aci`);
-      if (archive.bytes !== undefined) writeFileSync(file, archive.bytes());
-      else await writeAci(host.dir, { fileName: `case-${index}.aci`, manifest: manifestFor("nix2aci.test/hostile"), entries: archive.entries ?? [] });
+    it(`refuses ${archive.what} (run: status 125; inspect: ImageError)`, async () => {
+      const file = await write(index, archive);
+      await expectRun(host, ["--insecure-options=image", file], { code: 125, error: archive.error });
+      await expect(readImage(file)).rejects.toThrow(ImageError);
+      await expect(readImage(file)).rejects.toThrow(archive.error);
+    });
+  }
+
+  for (const what of ["an unknown entry type 'Z' climbing out", "a manifest of 200,000 nested arrays"]) {
+    it(`prints one line for ${what}: run exits 125, inspect 1`, async () => {
+      const index = cases.findIndex((archive) => archive.what === what);
+      const archive = cases[index];
+      if (archive === undefined) throw new Error(`no case '${what}'`);
+      const file = await write(100 + index, archive);
       await expectContained(host, ["run", "--insecure-options=image", file], { code: 125, error: archive.error });
       await expectContained(host, ["inspect", file], { code: 1, error: archive.error });
     });
@@ -80,7 +100,7 @@ describe("hostile archives: refused with the entry named, host untouched, nothin
     const entries = rootfs({ path: "", pathBytes: name, type: "File", data: "inside\n" });
     const manifest = manifestFor("nix2aci.test/hostile", { exec: ["/bin/sh", "-c", "cat /bad-* > /out/utf8"], mountPoints: [{ name: "out", path: "/out" }] });
     const image = await writeAci(host.dir, { fileName: "utf8.aci", manifest, entries });
-    await expectContained(host, ["run", "--insecure-options=image", "--volume", `out,kind=host,source=${host.out}`, image], { code: 0 });
+    await expectRun(host, ["--insecure-options=image", "--volume", `out,kind=host,source=${host.out}`, image], { code: 0 });
     expect(readFileSync(join(host.out, "utf8"), "utf8")).toBe("inside\n");
   });
 

@@ -10,7 +10,7 @@ import { requireTool } from "../support/tools.js";
 import { busyboxRootfs, manifestFor, writeAci, type TarEntry } from "./support/aci.js";
 import { startCli } from "./support/bundled-cli.js";
 import { leftovers, processesWith, snapshot } from "./support/host.js";
-import { expectContained, makeHost, type Host } from "./support/hostile.js";
+import { expectContained, expectRun, makeHost, type Host } from "./support/hostile.js";
 import { eventually, startInTmux } from "./support/tmux.js";
 
 const INSECURE = "--insecure-options=image";
@@ -56,7 +56,7 @@ describe("interrupted while unpacking: nothing half-unpacked stays", () => {
     await run.done;
     expect(partialUnpacks(host.cache).length).toBe(1);
     const small = await writeAci(host.dir, { fileName: "small.aci", manifest: manifestFor("nix2aci.test/small", { exec: ["/bin/true"] }) });
-    await expectContained(host, ["run", INSECURE, small], { code: 0 });
+    await expectRun(host, [INSECURE, small], { code: 0 });
   });
 });
 
@@ -110,7 +110,7 @@ describe("signals reach the app's whole process group", () => {
     await eventually("the app to end", () => (processesWith("612345").length === 0 && processesWith("killed-token").length === 0 ? true : undefined));
     expect(readdirSync(join(host.cache, "runs")).length).toBe(1);
     const small = await writeAci(host.dir, { fileName: "after-kill.aci", manifest: manifestFor("nix2aci.test/after-kill", { exec: ["/bin/true"] }) });
-    await expectContained(host, ["run", INSECURE, small], { code: 0 });
+    await expectRun(host, [INSECURE, small], { code: 0 });
   });
 });
 
@@ -123,15 +123,15 @@ describe("exit statuses: the app's own, or podman's for nix2aci's failures", () 
     writeAci(host.dir, { fileName: `${name}.aci`, manifest: manifestFor(`nix2aci.test/${name}`, app), entries: busyboxRootfs({ extra }) });
 
   it("passes the app's status through, and 128+N when a signal N killed it", async () => {
-    await expectContained(host, ["run", INSECURE, await imageWith("exit42", { exec: ["/bin/sh", "-c", "exit 42"] })], { code: 42 });
-    await expectContained(host, ["run", INSECURE, await imageWith("killed9", { exec: ["/bin/sh", "-c", "kill -9 $$"] })], { code: 137 });
-    await expectContained(host, ["run", INSECURE, await imageWith("killed15", { exec: ["/bin/sh", "-c", "kill -TERM $$"] })], { code: 143 });
+    await expectRun(host, [INSECURE, await imageWith("exit42", { exec: ["/bin/sh", "-c", "exit 42"] })], { code: 42 });
+    await expectRun(host, [INSECURE, await imageWith("killed9", { exec: ["/bin/sh", "-c", "kill -9 $$"] })], { code: 137 });
+    await expectRun(host, [INSECURE, await imageWith("killed15", { exec: ["/bin/sh", "-c", "kill -TERM $$"] })], { code: 143 });
   });
 
   it("127 when the program is not in the image, or its interpreter or ELF loader is not", async () => {
     await expectContained(host, ["run", INSECURE, await imageWith("missing", { exec: ["/bin/nope"] })], { code: 127, error: /app exec: '\/bin\/nope' is not in the image/ });
     const script: TarEntry = { path: "rootfs/bin/script", type: "File", data: "#!/usr/bin/python3 -u\nprint(1)\n", mode: 0o755 };
-    await expectContained(host, ["run", INSECURE, await imageWith("nointerp", { exec: ["/bin/script"] }, [script])], {
+    await expectRun(host, [INSECURE, await imageWith("nointerp", { exec: ["/bin/script"] }, [script])], {
       code: 127,
       error: /app exec: interpreter of '\/bin\/script': '\/usr\/bin\/python3' is not in the image/,
     });
@@ -140,12 +140,12 @@ describe("exit statuses: the app's own, or podman's for nix2aci's failures", () 
     const dynamic = join(host.dir, "true-dynamic");
     copyFileSync("/usr/bin/true", dynamic);
     const elf: TarEntry = { path: "rootfs/bin/dyn", type: "File", data: readFileSync(dynamic), mode: 0o755 };
-    await expectContained(host, ["run", INSECURE, await imageWith("noloader", { exec: ["/bin/dyn"] }, [elf])], {
+    await expectRun(host, [INSECURE, await imageWith("noloader", { exec: ["/bin/dyn"] }, [elf])], {
       code: 127,
       error: /app exec: interpreter of '\/bin\/dyn': '\/lib.*ld-linux.*' is not in the image/,
       mayChange: ["true-dynamic"],
     });
-    await expectContained(host, ["run", INSECURE, await imageWith("prestart", { exec: ["/bin/true"], eventHandlers: [{ name: "pre-start", exec: ["/sbin/setup"] }] })], {
+    await expectRun(host, [INSECURE, await imageWith("prestart", { exec: ["/bin/true"], eventHandlers: [{ name: "pre-start", exec: ["/sbin/setup"] }] })], {
       code: 127,
       error: /pre-start event handler exec: '\/sbin\/setup' is not in the image/,
     });
@@ -154,9 +154,9 @@ describe("exit statuses: the app's own, or podman's for nix2aci's failures", () 
   it("126 when it is there but cannot be executed", async () => {
     const plain: TarEntry = { path: "rootfs/bin/plain", type: "File", data: "#!/bin/sh\n", mode: 0o644 };
     await expectContained(host, ["run", INSECURE, await imageWith("noexec", { exec: ["/bin/plain"] }, [plain])], { code: 126, error: /app exec: '\/bin\/plain' is not executable by uid 0 \(mode 0644\)/ });
-    await expectContained(host, ["run", INSECURE, await imageWith("dir", { exec: ["/etc"] })], { code: 126, error: /app exec: '\/etc' is a directory/ });
+    await expectRun(host, [INSECURE, await imageWith("dir", { exec: ["/etc"] })], { code: 126, error: /app exec: '\/etc' is a directory/ });
     const rootOnly: TarEntry = { path: "rootfs/bin/rootonly", type: "File", data: "#!/bin/sh\n", mode: 0o700 };
-    await expectContained(host, ["run", INSECURE, await imageWith("rootonly", { exec: ["/bin/rootonly"], user: "alice", group: "alice" }, [rootOnly])], {
+    await expectRun(host, [INSECURE, await imageWith("rootonly", { exec: ["/bin/rootonly"], user: "alice", group: "alice" }, [rootOnly])], {
       code: 126,
       error: /app exec: '\/bin\/rootonly' is not executable by uid 1000 \(mode 0700\)/,
     });
@@ -169,7 +169,7 @@ describe("exit statuses: the app's own, or podman's for nix2aci's failures", () 
       error: /bubblewrap could not start the app \(exit 1; its message is above\); the app did not run/,
     });
     expect(result.stderr).toMatch(/^bwrap: Can't chdir to \/locked/m);
-    await expectContained(host, ["run", INSECURE, await imageWith("nodir", { exec: ["/bin/true"], workingDirectory: "/nowhere" })], {
+    await expectRun(host, [INSECURE, await imageWith("nodir", { exec: ["/bin/true"], workingDirectory: "/nowhere" })], {
       code: 125,
       error: /workingDirectory '\/nowhere': no such directory in the image/,
     });

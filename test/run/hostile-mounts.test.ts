@@ -10,7 +10,7 @@ import { readImage } from "../../lib/image/index.js";
 import { cacheKey } from "../../lib/run/index.js";
 import { busyboxRootfs, manifestFor, writeAci, type TarEntry } from "./support/aci.js";
 import { snapshot } from "./support/host.js";
-import { expectContained, makeHost, type Host } from "./support/hostile.js";
+import { expectContained, expectRun, makeHost, type Host } from "./support/hostile.js";
 
 const INSECURE = "--insecure-options=image";
 
@@ -30,7 +30,7 @@ describe("hostile mount points: resolved inside the image's root, never on the h
     const image = await writeAci(host.dir, { fileName: "escape-absolute.aci", manifest, entries });
     const target = join(host.dir, "m-volume");
     mkdirSync(target);
-    await expectContained(host, ["run", INSECURE, "--volume", `m,kind=host,source=${target}`, ...outVolume(), image], { code: 0, mayChange: ["m-volume"] });
+    await expectRun(host, [INSECURE, "--volume", `m,kind=host,source=${target}`, ...outVolume(), image], { code: 0, mayChange: ["m-volume"] });
     // The mount is where the image asked, in its own root; the host's victim folder is untouched.
     expect(readFileSync(join(target, "proof"), "utf8")).toBe("landed\n");
     expect(readFileSync(join(host.out, "oldroot-inside"), "utf8").trim()).toBe(host.victim.split("/")[1]);
@@ -50,7 +50,7 @@ describe("hostile mount points: resolved inside the image's root, never on the h
     const image = await writeAci(host.dir, { fileName: "escape-file.aci", manifest, entries });
     const file = join(host.dir, "m-file");
     writeFileSync(file, "");
-    await expectContained(host, ["run", INSECURE, "--volume", `m,kind=host,source=${file}`, ...outVolume(), image], { code: 0, mayChange: ["m-file"] });
+    await expectRun(host, [INSECURE, "--volume", `m,kind=host,source=${file}`, ...outVolume(), image], { code: 0, mayChange: ["m-file"] });
     expect(readFileSync(file, "utf8")).toBe("into-file\n");
     expect(readFileSync(join(host.out, "empty"), "utf8")).toBe("empty-ok\n");
   });
@@ -66,7 +66,7 @@ describe("hostile mount points: resolved inside the image's root, never on the h
       ],
     });
     const image = await writeAci(host.dir, { fileName: "escape-relative.aci", manifest, entries });
-    await expectContained(host, ["run", INSECURE, image], {
+    await expectRun(host, [INSECURE, image], {
       code: 125,
       error: /mountPoint 'm' path '\/esc\/PWNED': resolving '\/esc\/PWNED' in the image climbs above its root/,
     });
@@ -81,7 +81,7 @@ describe("hostile mount points: resolved inside the image's root, never on the h
       ],
     });
     const image = await writeAci(host.dir, { fileName: "escape-proc.aci", manifest, entries });
-    await expectContained(host, ["run", INSECURE, ...outVolume(), image], { code: 0 });
+    await expectRun(host, [INSECURE, ...outVolume(), image], { code: 0 });
     expect(readFileSync(join(host.out, "proc"), "utf8")).toBe("ok\n");
   });
 
@@ -90,7 +90,7 @@ describe("hostile mount points: resolved inside the image's root, never on the h
     const image = await writeAci(host.dir, { fileName: "ro-mountpoint.aci", manifest });
     const ro = join(host.dir, "ro-volume");
     mkdirSync(ro, { recursive: true });
-    await expectContained(host, ["run", INSECURE, "--volume", `ro,kind=host,source=${ro}`, "--volume", `x,kind=empty`, "--mount", "volume=x,target=/ro/sub", image], {
+    await expectRun(host, [INSECURE, "--volume", `ro,kind=host,source=${ro}`, "--volume", `x,kind=empty`, "--mount", "volume=x,target=/ro/sub", image], {
       code: 125,
       error: /--mount volume=x path '\/ro\/sub': '\/ro\/sub' does not exist in read-only host volume 'ro', and nothing can be created there/,
     });
@@ -130,13 +130,14 @@ describe("an app that keeps CAP_SYS_ADMIN cannot undo read-only mounts", () => {
         isolators: [{ name: "os/linux/capabilities-retain-set", value: { set: ["CAP_SYS_ADMIN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_CHOWN"] } }],
       });
       const image = await writeAci(host.dir, { fileName: "sysadmin.aci", manifest, entries: busyboxRootfs({ extra: storeEntries }) });
-      const args = ["run", INSECURE, "--volume", `ro,kind=host,source=${ro}`, "--volume", `out,kind=host,source=${host.out}`, image];
-      const options = asUser === undefined ? {} : { asUser };
+      const flags = [INSECURE, "--volume", `ro,kind=host,source=${ro}`, "--volume", `out,kind=host,source=${host.out}`];
+      // As root in this process; without root as a process of uid 1000.
+      const run = (argv: string[]) => (asUser === undefined ? expectRun(host, argv, { code: 0 }) : expectContained(host, ["run", ...argv], { code: 0 }, { asUser }));
       // A first, harmless run unpacks the image; the cached tree must not change after that.
-      await expectContained(host, [...args.slice(0, -1), "--exec", "/bin/true", image], { code: 0 }, options);
+      await run([...flags, "--exec", "/bin/true", image]);
       const cached = join(host.cache, "images", cacheKey((await readImage(image)).imageId));
       const before = snapshot(cached);
-      await expectContained(host, args, { code: 0 }, options);
+      await run([...flags, image]);
       expect(snapshot(cached)).toEqual(before);
       const seen = readFileSync(join(host.out, "attack"), "utf8");
       // The capability is there (bit 21), yet nothing was remounted, written or unmounted.
@@ -159,7 +160,7 @@ describe("the cache: private, and never a setuid or setgid file", () => {
       ],
     });
     const image = await writeAci(host.dir, { fileName: "setuid.aci", manifest: manifestFor("nix2aci.test/setuid", { exec: ["/bin/true"] }), entries });
-    await expectContained(host, ["run", INSECURE, image], { code: 0, mayChange: ["shared-cache"] }, { env: { NIX2ACI_CACHE_DIR: shared } });
+    await expectRun(host, [INSECURE, image], { code: 0, mayChange: ["shared-cache"] }, shared);
     const rootfs = join(shared, "images", cacheKey((await readImage(image)).imageId), "rootfs");
     expect(statSync(join(rootfs, "bin/rootshell")).mode & 0o7777).toBe(0o755);
     expect(statSync(join(rootfs, "bin/groupshell")).mode & 0o7777).toBe(0o755);
@@ -174,6 +175,6 @@ describe("the cache: private, and never a setuid or setgid file", () => {
     chownSync(theirs, 1000, 1000);
     chownSync(join(theirs, "images"), 1000, 1000);
     const image = await writeAci(host.dir, { fileName: "theirs.aci", manifest: manifestFor("nix2aci.test/theirs", { exec: ["/bin/true"] }) });
-    await expectContained(host, ["run", INSECURE, image], { code: 125, error: /cache folder '.*their-cache' belongs to uid 1000, not to you \(uid 0\)/ }, { env: { NIX2ACI_CACHE_DIR: theirs } });
+    await expectRun(host, [INSECURE, image], { code: 125, error: /cache folder '.*their-cache' belongs to uid 1000, not to you \(uid 0\)/ }, theirs);
   });
 });

@@ -16,7 +16,7 @@ import { requireTool } from "../support/tools.js";
 import { busyboxRootfs, manifestFor, tarBytes } from "./support/aci.js";
 import { cli } from "./support/bundled-cli.js";
 import { makeKey, type TestKey } from "./support/gpg.js";
-import { expectContained, makeHost, type Host } from "./support/hostile.js";
+import { expectContained, expectRun, makeHost, type Host } from "./support/hostile.js";
 
 const NAME = "nix2aci.test/trusted/app";
 
@@ -58,32 +58,32 @@ describe("untrusted input is refused before it is decompressed", () => {
 
   it("an unsigned image: 'not signed', nothing decompressed", async () => {
     const image = write(host, "unsigned.aci", corruptAfterManifest());
-    await expectContained(host, ["run", image], { code: 125, error: /image '.*unsigned\.aci' is not signed: '.*unsigned\.aci\.asc' does not exist/ });
+    await expectRun(host, [image], { code: 125, error: /image '.*unsigned\.aci' is not signed: '.*unsigned\.aci\.asc' does not exist/ });
   });
 
   it("a name no key is trusted for: refused after reading only the manifest", async () => {
     const image = write(host, "untrusted-name.aci", corruptAfterManifest());
     stranger.sign(image);
     const other = await makeHost();
-    await expectContained(other, ["run", image], { code: 125, error: /no key is trusted for images named 'nix2aci\.test\/trusted\/app' \(in .*\)/ });
+    await expectRun(other, [image], { code: 125, error: /no key is trusted for images named 'nix2aci\.test\/trusted\/app' \(in .*\)/ });
   });
 
   it("a signature by a key that is not trusted: checked over the compressed bytes only", async () => {
     const image = write(host, "stranger.aci", corruptAfterManifest());
     stranger.sign(image);
-    await expectContained(host, ["run", image], { code: 125, error: /signature check failed for '.*stranger\.aci' \(name 'nix2aci\.test\/trusted\/app'\): .*not among the given keys/ });
+    await expectRun(host, [image], { code: 125, error: /signature check failed for '.*stranger\.aci' \(name 'nix2aci\.test\/trusted\/app'\): .*not among the given keys/ });
   });
 
   it("a signature by the trusted key over a corrupt image: only then is the archive read, and refused", async () => {
     const image = write(host, "corrupt-signed.aci", corruptAfterManifest());
     trusted.sign(image);
-    await expectContained(host, ["run", image], { code: 125, error: /corrupt-signed\.aci: not a valid ACI archive/ });
+    await expectRun(host, [image], { code: 125, error: /corrupt-signed\.aci: not a valid ACI archive/ });
   });
 
   it("a gzip bomb (2 GiB) signed by a stranger: refused without expanding it", async () => {
     const image = write(host, "bomb.aci", bomb());
     stranger.sign(image);
-    await expectContained(host, ["run", image], { code: 125, error: /signature check failed for '.*bomb\.aci'.*not among the given keys/ });
+    await expectRun(host, [image], { code: 125, error: /signature check failed for '.*bomb\.aci'.*not among the given keys/ });
   });
 });
 
@@ -101,7 +101,7 @@ describe("hostile trust store and signature files: one line, no hang", () => {
     key.sign(image);
     const file = join(host.dir, "not-a-folder");
     writeFileSync(file, "");
-    await expectContained(host, ["run", image], { code: 125, error: /cannot read the trusted keys in '.*not-a-folder': ENOTDIR/ }, { env: { NIX2ACI_TRUST_DIR: file } });
+    await expectRun({ ...host, trust: file }, [image], { code: 125, error: /cannot read the trusted keys in '.*not-a-folder': ENOTDIR/ });
   });
 
   it("a FIFO as IMAGE.aci.asc: run and verify refuse it instead of waiting for a writer", async () => {

@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { parseRunArgs, runImage, RunError } from "../../../lib/run/index.js";
 import { requireTool } from "../../support/tools.js";
 import { tempDir } from "./aci.js";
 import { cli, type CliOptions } from "./bundled-cli.js";
@@ -51,10 +52,51 @@ export interface Expectation {
   readonly mayChange?: readonly string[];
 }
 
-/** Runs `nix2aci ARGS` and checks exit status, message, host and leftovers. */
-export async function expectContained(host: Host, args: readonly string[], expected: Expectation, options: CliOptions = {}): Promise<CliResult> {
+function untouched(host: Host, expected: Expectation): () => void {
   const skip = ["cache", "trust", "out", ...(expected.mayChange ?? [])];
   const before = snapshot(host.dir, skip);
+  return () => {
+    expect(snapshot(host.dir, skip)).toEqual(before);
+    expect(leftovers(host.cache, [host.dir])).toEqual([]);
+  };
+}
+
+export interface RunOutcome {
+  readonly code: number;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `runImage(parseRunArgs(argv))` in this process (the CLI exits with the status it returns, or
+ * with the RunError's `exitStatus`, printing its message): checks status, message (one line, a
+ * RunError), host and leftovers. The CLI's own printing is checked by `expectContained`.
+ */
+export async function expectRun(host: Host, argv: readonly string[], expected: Expectation, cacheDir: string = host.cache): Promise<RunOutcome> {
+  const check = untouched(host, expected);
+  const warnings: string[] = [];
+  let code: number;
+  let message: string | undefined;
+  try {
+    code = await runImage(parseRunArgs(argv), { cacheDir, trustDir: host.trust, warn: (warning) => warnings.push(warning) });
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    code = error.exitStatus;
+    message = error.message;
+  }
+  const context = `status ${code}, message: ${message ?? "(none)"}`;
+  if (expected.error === undefined) expect(message, context).toBeUndefined();
+  else {
+    expect(message, context).toMatch(expected.error);
+    expect(message, context).not.toContain("\n");
+  }
+  expect(code, context).toBe(expected.code);
+  check();
+  return { code, warnings };
+}
+
+/** Runs `nix2aci ARGS` (a process of its own) and checks exit status, the one line printed, host and leftovers. */
+export async function expectContained(host: Host, args: readonly string[], expected: Expectation, options: CliOptions = {}): Promise<CliResult> {
+  const check = untouched(host, expected);
   const result = await cli(args, { ...options, env: { ...host.env, ...options.env } });
   const context = `exit ${result.code}\nstderr:\n${result.stderr}`;
   expect(result.stderr, context).not.toMatch(/^\s+at .*:\d+/m);
@@ -66,7 +108,6 @@ export async function expectContained(host: Host, args: readonly string[], expec
     expect(failures[0], context).toMatch(expected.error);
   }
   expect(result.code, context).toBe(expected.code);
-  expect(snapshot(host.dir, skip)).toEqual(before);
-  expect(leftovers(host.cache, [host.dir])).toEqual([]);
+  check();
   return result;
 }
