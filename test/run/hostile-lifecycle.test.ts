@@ -18,7 +18,7 @@ const INSECURE = "--insecure-options=image";
 /** Enough files that unpacking takes a while: the window in which the tests interrupt it. */
 const manyFiles = (): TarEntry[] => [
   { path: "rootfs/many/", type: "Directory" },
-  ...Array.from({ length: 5_000 }, (_, i): TarEntry => ({ path: `rootfs/many/f${i}`, type: "File", data: "x" })),
+  ...Array.from({ length: 30_000 }, (_, i): TarEntry => ({ path: `rootfs/many/f${i}`, type: "File", data: "x" })),
 ];
 
 function partialUnpacks(cache: string): string[] {
