@@ -53,17 +53,8 @@
         builtins.mapAttrs (attr: image: validate pkgs attr image) (examplesFor system)
         // { templateHello = validate pkgs "templateHello" template.hello; });
 
-      # `nix flake init -t nix2aci`: the `nix2aci-gen init` project with its nix/ already generated.
-      templates.default = {
-        path = ./templates/flake;
-        description = "App Container Images from typed TypeScript specs (nix2aci-gen init, generated)";
-        welcomeText = ''
-          # A nix2aci project
-          `specs/hello.ts` is the image; `nix/` holds the Nix files generated from it.
-
-          - Build: `git add -A && nix build .#hello` (the image is `result/hello-….aci`)
-          - After editing `specs/`: `npm install && npm run generate` rewrites `nix/`
-        '';
-      };
+      # `nix flake init -t nix2aci`: the `nix2aci-gen init` project with its nix/ already generated
+      # (templates/flake.nix: a flake of its own, without inputs, so that it also works offline).
+      inherit ((import ./templates/flake.nix).outputs { }) templates;
     };
 }

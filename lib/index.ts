@@ -1,5 +1,5 @@
 /** nix2aci's public entry: everything a spec file or a build script imports. */
-// lib/sign: sign images through the user's gpg, verify them the way rkt does.
+// lib/sign: verify images the way rkt does, and the keys trusted for it (nix/postprocess.sh signs).
 export * from "./sign/index.js";
 export * as nix from "./nix/index.js";
 // lib/spec: the typed spec, its package DSL and validation. The DSL's escape hatch is `rawNix`
@@ -11,5 +11,5 @@ export type { FileOrigin, RenderedTree, RenderTreeOptions, TreeSpec, WriteTreeRe
 // lib/image, lib/run: read, unpack, trust and run built images (`nix2aci inspect|run|trust`).
 export { readImage, extractImage, parseManifest, storePathMountPoints, ImageError } from "./image/index.js";
 export type { ImageInfo, ImageManifest, Compression as ImageCompression } from "./image/index.js";
-export { runImage, parseRunArgs, planRun, RunError, trustKeys, trustedKeysFor, checkImageSignature, cacheDir, trustDir } from "./run/index.js";
-export type { RunOptions, RunPlan, RunImageEnvironment, Volume, MountRequest, TrustScope, TrustedKey } from "./run/index.js";
+export { runImage, parseRunArgs, planRun, RunError, checkImageSignature, cacheDir } from "./run/index.js";
+export type { RunOptions, RunPlan, RunImageEnvironment, Volume, MountRequest } from "./run/index.js";

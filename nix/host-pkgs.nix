@@ -3,7 +3,8 @@
 # function signatures of nixpkgs for everything nix/mkACI.nix uses, so that code tested against it
 # runs unchanged against `import <nixpkgs> {}`:
 #   stdenv.{mkDerivation,hostPlatform.system}, runCommand, writeText, buildEnv, closureInfo,
-#   coreutils, findutils, gnutar, gzip, pigz, bzip2, xz, jq, patchelf,
+#   coreutils, findutils, gnutar, gzip, pigz, bzip2, xz, jq, patchelf (host binaries copied with
+#   their libraries and the store's glibc, so images that hold them run),
 # plus test packages: busybox (+ .override { enableStatic; }), pkgsStatic.busybox, glibc, hello
 # (dynamically linked, its closure is hello + libgreeting + glibc: three store paths it needs).
 #
@@ -90,17 +91,12 @@ let
         eval "$postBuild"
       '';
 
-  # A host program folder exposed as a package: $out/bin/PROG -> /usr/bin/PROG.
+  # Host programs as a self-contained package: $out/bin/PROG copied from the host with its shared
+  # libraries in $out/lib and the store's glibc as loader, so an image that holds it runs.
   hostTool = { pname, debianPackage, programs }: mkDerivation {
-    inherit pname;
+    inherit pname programs glibc;
     version = debian.upstreamVersion debianPackage;
-    buildCommand = ''
-      mkdir -p "$out/bin"
-      for program in ${toString programs}; do
-        target=$(command -v "$program")
-        ln -s "$target" "$out/bin/$program"
-      done
-    '';
+    buildCommand = ". ${./host-pkgs/host-tool.sh}";
   };
 
   coreutilsPrograms = [
@@ -200,7 +196,8 @@ let
     coreutils = hostTool { pname = "coreutils"; debianPackage = "coreutils"; programs = coreutilsPrograms; };
     findutils = hostTool { pname = "findutils"; debianPackage = "findutils"; programs = [ "find" "xargs" ]; };
     gnutar = hostTool { pname = "gnutar"; debianPackage = "tar"; programs = [ "tar" ]; };
-    gzip = hostTool { pname = "gzip"; debianPackage = "gzip"; programs = [ "gzip" "gunzip" "zcat" ]; };
+    # Debian's gunzip and zcat are shell scripts: use gzip -d and gzip -dc.
+    gzip = hostTool { pname = "gzip"; debianPackage = "gzip"; programs = [ "gzip" ]; };
     pigz = hostTool { pname = "pigz"; debianPackage = "pigz"; programs = [ "pigz" "unpigz" ]; };
     bzip2 = hostTool { pname = "bzip2"; debianPackage = "bzip2"; programs = [ "bzip2" "bunzip2" ]; };
     xz = hostTool { pname = "xz"; debianPackage = "xz-utils"; programs = [ "xz" "unxz" ]; };

@@ -14,12 +14,16 @@ usage: postprocess.sh [--no-sign] [--allow-eddsa] [OUTDIR]
 Links the .aci images of this Nix build result (and the .mounts file of a thin image) into
 OUTDIR (default: ACIs, relative to the current directory) and signs each image with gpg into
 OUTDIR/NAME.aci.asc: a detached, ASCII-armored signature over the exact image bytes, as rkt
-expects. Re-running is safe: links are replaced atomically and a failed or interrupted run
-never leaves a partial or stale .asc file.
+expects, and exports the signer's public key as OUTDIR/pubkey-FINGERPRINT.asc in the form rkt
+can load (the primary key and the signing key only: no cv25519 or other subkeys). Each new link
+into the Nix store is an indirect GC root (nix-store --add-root --indirect): nix-collect-garbage
+keeps its image while the link exists. Re-running is safe: links are replaced atomically and a
+failed or interrupted run never leaves a partial or stale .asc file.
 
 options:
   --no-sign       only link the images, do not sign
-  --allow-eddsa   sign even with an EdDSA (ed25519) key, which rkt cannot verify
+  --allow-eddsa   sign even with a key rkt cannot read: EdDSA (ed25519), or ECC on a curve
+                  other than NIST P-256/384/521
   -h, --help      show this help
 
 environment:
@@ -186,14 +190,27 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Points OUTDIR/NAME at $1, replacing an older link atomically; an unchanged link is left alone.
+# A new link into the Nix store is made an indirect GC root first (`nix-store --add-root
+# --indirect`, which points it at the store path; the final link replaces that), so that
+# nix-collect-garbage keeps the image as long as the link exists, `result` or not.
 # (Failures are checked explicitly: `set -e` does not apply inside a function called from `||`.)
 link_into_outdir() {
-  local src=$1 dest
+  local src=$1 dest store=${NIX_STORE_DIR:-/nix/store}
   dest=$outdir/$(basename -- "$src")
   if [ -L "$dest" ] && [ "$(readlink -- "$dest")" = "$src" ]; then
     return 0
   fi
   ln -s -- "$src" "$work/link" || die "cannot create a link in '$outdir'"
+  case $src in
+    "$store"/*/*)
+      if [ ! -e "$dest" ] || [ -L "$dest" ]; then
+        if ! command -v nix-store >/dev/null 2>&1 ||
+          ! nix-store --add-root "$dest" --indirect --realise "${src%/*}" >/dev/null 2>"$work/gcroot.err"; then
+          printf '%s: warning: %s is not a GC root (nix-store --add-root failed: %s); nix-collect-garbage may remove its image\n' \
+            "$prog" "$dest" "$(head -n 1 -- "$work/gcroot.err" 2>/dev/null || echo 'no nix-store')" >&2
+        fi
+      fi ;;
+  esac
   mv -f -T -- "$work/link" "$dest" || die "cannot replace '$dest' with a link to '$src'"
 }
 
@@ -247,7 +264,8 @@ image_name() {
   fi
 }
 
-# Signs image $1 into $2 (atomically); sets signer_fpr to the fingerprint of the key gpg used.
+# Signs image $1 into $2 (atomically), once export_public_key has checked that rkt can read the
+# key; sets signer_fpr to the fingerprint of the key gpg used.
 # Not called through $(...): a signal must reach this shell while it waits for gpg.
 signer_fpr=
 sign_image() {
@@ -270,6 +288,7 @@ sign_image() {
   if [ "$allow_eddsa" -eq 0 ] && is_eddsa_algo "$algo"; then
     eddsa_refusal "key $fpr"
   fi
+  export_public_key "$fpr"
   mv -f -T -- "$work/sig.asc" "$sig"
   signer_fpr=$fpr
 }
@@ -293,21 +312,70 @@ explain_gpg_failure() {
   exit 1
 }
 
-# Exports the public key with fingerprint $1 into OUTDIR (left untouched when identical);
-# sets keyfile to its path.
-keyfile=
+# Why Go's x/crypto/openpgp (rkt's verifier) cannot parse a key of algorithm $1 on curve $2
+# (nothing when it can): it reads RSA, ElGamal, DSA, and ECDSA/ECDH on the NIST curves only. A key
+# holding any other (sub)key, even an encryption subkey that never signs, fails to load as a whole.
+rkt_cannot_read() {
+  case $1 in
+    1 | 2 | 3 | 16 | 17) ;;
+    18 | 19) case $2 in nistp256 | nistp384 | nistp521) ;; *) key_label "$1" "$2" ;; esac ;;
+    *) key_label "$1" "$2" ;;
+  esac
+}
+
+# A short name for algorithm $1 on curve $2, for messages.
+key_label() {
+  case $1 in
+    1 | 2 | 3) printf 'RSA' ;;
+    16) printf 'ElGamal' ;;
+    17) printf 'DSA' ;;
+    18) printf 'ECDH %s' "${2:-?}" ;;
+    19) printf 'ECDSA %s' "${2:-?}" ;;
+    22) printf 'EdDSA %s' "${2:-?}" ;;
+    *) printf 'algorithm %s %s' "$1" "$2" ;;
+  esac
+}
+
+# `KIND KEYID ALGORITHM CURVE` for each key of a `gpg --with-colons` listing (KIND: pub or sub).
+colon_keys() {
+  awk -F: '$1 == "pub" || $1 == "sub" { print $1, $5, $4, $17 }'
+}
+
+# Exports the public key that made the signature, fingerprint $1, into $work/pubkey.asc as a
+# keyring rkt can load: the primary key, that signing (sub)key, the user IDs and their
+# self-signatures (`FPR!` with export-minimal), and no other subkey (gpg's default cv25519
+# encryption subkey makes Go's openpgp reject a whole key). Refuses a key rkt cannot read unless
+# --allow-eddsa. Sets key_note to the subkeys it left out.
+key_note=
 export_public_key() {
-  local fpr=$1 dest
-  dest=$outdir/pubkey-$fpr.asc
-  "$gpg" --batch --no-tty --armor --export -- "$fpr" >"$work/pubkey.asc" 2>/dev/null ||
+  local fpr=$1 kind keyid algo curve why label unreadable='' exported=' ' left=''
+  "$gpg" --batch --no-tty --armor --export --export-options export-minimal -- "$fpr!" >"$work/pubkey.asc" 2>/dev/null ||
     die "could not export public key $fpr"
-  [ -s "$work/pubkey.asc" ] || die "could not export public key $fpr"
-  if cmp -s -- "$work/pubkey.asc" "$dest"; then
-    rm -f -- "$work/pubkey.asc"
-  else
-    mv -f -T -- "$work/pubkey.asc" "$dest"
+  while read -r kind keyid algo curve; do
+    exported+="$keyid "
+    why=$(rkt_cannot_read "$algo" "$curve")
+    if [ -n "$why" ]; then
+      if [ "$kind" = pub ]; then label="primary key"; else label=subkey; fi
+      unreadable+="${unreadable:+, }$label $keyid ($why)"
+    fi
+  done < <("$gpg" --batch --no-tty --with-colons --import-options show-only --import <"$work/pubkey.asc" 2>/dev/null | colon_keys)
+  [ "$exported" != ' ' ] || die "could not export public key $fpr"
+  if [ -n "$unreadable" ] && [ "$allow_eddsa" -eq 0 ]; then
+    cat >&2 <<EOF
+$prog: refusing to sign with key $fpr: rkt could not load it.
+  rkt verifies signatures with Go's x/crypto/openpgp, which cannot parse its
+  $unreadable.
+  Sign with an RSA key instead, e.g. gpg --quick-gen-key 'Your Name <you@example.org>' rsa3072 sign
+  or pass --allow-eddsa if the images are only verified by other tools.
+EOF
+    exit 1
   fi
-  keyfile=$dest
+  while read -r kind keyid algo curve; do
+    [ "$kind" = sub ] || continue
+    case $exported in *" $keyid "*) continue ;; esac
+    left+="${left:+, }$keyid ($(key_label "$algo" "$curve"))"
+  done < <("$gpg" --batch --no-tty --with-colons --list-keys -- "$fpr" 2>/dev/null | colon_keys)
+  key_note=${left:+; left out: subkey $left}
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +400,13 @@ for image in "${images[@]}"; do
 
   sign_image "$image" "$dest.asc"
   printf 'signed  %s (key %s)\n' "$dest.asc" "$signer_fpr"
-  export_public_key "$signer_fpr"
+  keyfile=$outdir/pubkey-$signer_fpr.asc
+  if cmp -s -- "$work/pubkey.asc" "$keyfile"; then
+    rm -f -- "$work/pubkey.asc"
+  else
+    mv -f -T -- "$work/pubkey.asc" "$keyfile"
+  fi
+  printf 'key     %s (the primary key and the signing key%s)\n' "$keyfile" "$key_note"
   name=$(image_name "$image")
   if [ -z "$name" ]; then
     printf '%s: warning: could not read the image name from the manifest of %s\n' "$prog" "$image" >&2

@@ -40,6 +40,9 @@ step "4/6 Signing with gpg through result/postprocess.sh"
 if [ -z "${NIX2ACI_SIGNING_KEY:-}" ] && ! gpg --batch --list-secret-keys 2>/dev/null | grep -q '^sec'; then
   export GNUPGHOME="$out/gnupg"
   mkdir -p -m 700 -- "$GNUPGHOME"
+  # gpg starts an agent for this throwaway folder; stop it when the demo ends (the user's own
+  # agent, if any, is left alone).
+  trap 'gpgconf --homedir "$GNUPGHOME" --kill gpg-agent 2>/dev/null || true' EXIT
   if ! gpg --batch --list-secret-keys 2>/dev/null | grep -q '^sec'; then
     # rsa3072, not ed25519: rkt's verifier (Go x/crypto/openpgp) cannot read EdDSA keys.
     gpg --batch --passphrase '' --quick-gen-key 'nix2aci demo (throwaway) <demo@nix2aci.invalid>' rsa3072 sign never 2>/dev/null

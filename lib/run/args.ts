@@ -1,9 +1,10 @@
 /**
- * `nix2aci run` command line, in rkt's syntax: flags before or after the image, `--flag VALUE`
- * and `--flag=VALUE` alike (so a thin image's `.mounts` file pastes in as is), and the app's
- * extra arguments after `--` (appended to exec, as rkt does; an optional closing `---` is dropped).
+ * `nix2aci run`'s command line: rkt's flags (and the short ones docker users reach for), parsed by
+ * the CLIs' one parser (lib/cli/args.ts): flags before or after the image, `--flag VALUE` and
+ * `--flag=VALUE` alike (so a thin image's `.mounts` file pastes in as is), and the app's extra
+ * arguments after `--` (appended to exec, as rkt does; an optional closing `---` is dropped).
  */
-import { RunError } from "./errors.js";
+import { parseCommandLine, UsageError, type CommandSpec, type OptionValues } from "../cli/args.js";
 import { parseMount, parseVolume, type MountRequest, type Volume } from "./volumes.js";
 
 export type NetworkMode = "host" | "none";
@@ -25,133 +26,86 @@ export interface RunOptions {
   readonly workingDir?: string;
 }
 
-export const runUsage = `usage: nix2aci run [options] IMAGE.aci [-- ARGS...]
+const runFlags = {
+  interactive: { type: "boolean", short: "i", help: "keep stdin attached (a terminal stays a terminal)" },
+  volume: { type: "string", short: "v", multiple: true, value: "VOLUME", help: "NAME,kind=host,source=PATH[,readOnly=true] or NAME,kind=empty[,mode=0755,uid=0,gid=0] (repeatable)" },
+  mount: { type: "string", multiple: true, value: "MOUNT", help: "volume=NAME,target=PATH: mount a volume where the image has no mount point (repeatable)" },
+  "insecure-options": { type: "string", multiple: true, value: "KINDS", help: "image (or all): run without checking IMAGE.aci.asc, with a warning" },
+  "set-env": { type: "string", short: "e", multiple: true, value: "NAME=VALUE", help: "set an environment variable (repeatable)" },
+  "inherit-env": { type: "boolean", help: "start from the caller's environment" },
+  net: { type: "string", value: "host|none", help: "share the host network (default) or only a loopback" },
+  exec: { type: "string", value: "PATH", help: "run PATH instead of the image's exec[0]" },
+  user: { type: "string", short: "u", value: "USER", help: "override app.user" },
+  group: { type: "string", value: "GROUP", help: "override app.group" },
+  "working-dir": { type: "string", short: "w", value: "DIR", help: "override app.workingDirectory" },
+} as const;
 
-options (rkt syntax; VALUE may follow '=' or come as the next argument):
-  --interactive                  keep stdin attached (a tty stays a tty)
-  --volume NAME,kind=host,source=PATH[,readOnly=true]
-  --volume NAME,kind=empty[,mode=0755,uid=0,gid=0]
-  --mount volume=NAME,target=PATH  mount a volume where the image has no mountPoint
-  --insecure-options=image       run without checking IMAGE.aci.asc (warns)
-  --set-env NAME=VALUE           set an environment variable (repeatable)
-  --inherit-env                  start from the caller's environment
-  --net=host|none                share the host network (default) or only a loopback
-  --exec PATH                    run PATH instead of the image's exec[0]
-  --user USER, --group GROUP     override app.user / app.group
-  --working-dir DIR              override app.workingDirectory
-ARGS after '--' are appended to the image's exec.
-`;
+export const runCommandSpec: CommandSpec<typeof runFlags> = {
+  name: "nix2aci run",
+  summary: "run an image with bubblewrap, rkt-style flags",
+  usage: ["[options] IMAGE.aci [-- ARGS...]"],
+  description:
+    "Runs IMAGE.aci as rkt would: signed by a key trusted for its name (see 'nix2aci trust'), unpacked\n" +
+    "once per image ID, each run on its own writable copy of the root. ARGS after '--' are appended\n" +
+    "to the image's exec. A value may follow '=' or come as the next argument; booleans take =true\n" +
+    "or =false.",
+  options: runFlags,
+  footer:
+    "exit status: the app's own; 125 nix2aci failed (bad usage included); 126 the exec is not\n" +
+    "executable; 127 the exec is not in the image; 128+N the app was killed by signal N.",
+  restAfterDoubleDash: true,
+};
 
-const valueFlags = new Set(["volume", "mount", "insecure-options", "set-env", "net", "exec", "user", "group", "working-dir"]);
-const boolFlags = new Set(["interactive", "inherit-env"]);
 const insecureKinds = new Set(["none", "image", "tls", "http", "pubkey", "capabilities", "paths", "seccomp", "ondisk", "all-fetch", "all-run", "all"]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z_0-9.-]*$/;
 
-function parseBoolValue(flag: string, value: string): boolean {
-  if (value === "true") return true;
-  if (value === "false") return false;
-  throw new RunError(`--${flag}=${value}: expected true or false`);
-}
-
-export function parseRunArgs(argv: readonly string[]): RunOptions {
-  let image: string | undefined;
-  let args: string[] = [];
-  const volumes: Volume[] = [];
-  const mounts: MountRequest[] = [];
-  const setEnv = new Map<string, string>();
-  let interactive = false;
-  let inheritEnv = false;
-  let skipSignatureCheck = false;
-  let net: NetworkMode = "host";
-  let exec: string | undefined;
-  let user: string | undefined;
-  let group: string | undefined;
-  let workingDir: string | undefined;
-
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--") {
-      args = argv.slice(i + 1);
-      if (args.at(-1) === "---") args = args.slice(0, -1);
-      break;
-    }
-    if (!arg.startsWith("--") || arg === "-") {
-      if (image !== undefined) throw new RunError(`only one image can be run; got '${image}' and '${arg}' (app arguments go after '--')`);
-      image = arg;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
-    if (boolFlags.has(flag)) {
-      const on = value === undefined ? true : parseBoolValue(flag, value);
-      if (flag === "interactive") interactive = on;
-      else inheritEnv = on;
-      continue;
-    }
-    if (!valueFlags.has(flag)) throw new RunError(`unknown option '--${flag}'\n${runUsage}`);
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined) throw new RunError(`--${flag} needs a value`);
-    }
-    switch (flag) {
-      case "volume":
-        volumes.push(parseVolume(value));
-        break;
-      case "mount":
-        mounts.push(parseMount(value));
-        break;
-      case "insecure-options":
-        for (const kind of value.split(",")) {
-          if (!insecureKinds.has(kind)) throw new RunError(`--insecure-options: unknown value '${kind}'`);
-          if (kind === "image" || kind === "all" || kind === "all-fetch") skipSignatureCheck = true;
-        }
-        break;
-      case "set-env": {
-        const at = value.indexOf("=");
-        const name = at === -1 ? value : value.slice(0, at);
-        if (at === -1 || !ENV_NAME.test(name)) throw new RunError(`--set-env '${value}': expected NAME=VALUE with a valid variable name`);
-        setEnv.set(name, value.slice(at + 1));
-        break;
-      }
-      case "net":
-        if (value !== "host" && value !== "none") throw new RunError(`--net=${value}: only 'host' and 'none' are supported`);
-        net = value;
-        break;
-      case "exec":
-        exec = value;
-        break;
-      case "user":
-        user = value;
-        break;
-      case "group":
-        group = value;
-        break;
-      case "working-dir":
-        if (!value.startsWith("/")) throw new RunError(`--working-dir '${value}': must be an absolute path`);
-        workingDir = value;
-        break;
-    }
-  }
-  if (image === undefined) throw new RunError(`no image given\n${runUsage}`);
+/** RunOptions from the parsed command line (the CLI parses it; parseRunArgs does both). */
+export function toRunOptions(values: OptionValues<typeof runFlags>, positionals: readonly string[], rest: readonly string[]): RunOptions {
+  const [image, second] = positionals;
+  if (image === undefined) throw new UsageError("no image given");
+  if (second !== undefined) throw new UsageError(`only one image can be run; got '${image}' and '${second}' (app arguments go after '--')`);
+  const volumes = (values.volume ?? []).map(parseVolume);
   const names = new Set<string>();
   for (const volume of volumes) {
-    if (names.has(volume.name)) throw new RunError(`--volume '${volume.name}' is given twice`);
+    if (names.has(volume.name)) throw new UsageError(`--volume '${volume.name}' is given twice`);
     names.add(volume.name);
   }
+  let skipSignatureCheck = false;
+  for (const kind of (values["insecure-options"] ?? []).flatMap((list) => list.split(","))) {
+    if (!insecureKinds.has(kind)) throw new UsageError(`--insecure-options: unknown value '${kind}'`);
+    if (kind === "image" || kind === "all" || kind === "all-fetch") skipSignatureCheck = true;
+  }
+  const setEnv = new Map<string, string>();
+  for (const assignment of values["set-env"] ?? []) {
+    const at = assignment.indexOf("=");
+    const name = at === -1 ? assignment : assignment.slice(0, at);
+    if (at === -1 || !ENV_NAME.test(name)) throw new UsageError(`--set-env '${assignment}': expected NAME=VALUE with a valid variable name`);
+    setEnv.set(name, assignment.slice(at + 1));
+  }
+  const net = values.net ?? "host";
+  if (net !== "host" && net !== "none") throw new UsageError(`--net=${net}: only 'host' and 'none' are supported`);
+  const workingDir = values["working-dir"];
+  if (workingDir !== undefined && !workingDir.startsWith("/")) throw new UsageError(`--working-dir '${workingDir}': must be an absolute path`);
   return {
     image,
-    args,
+    args: rest.at(-1) === "---" ? rest.slice(0, -1) : rest,
     volumes,
-    mounts,
-    interactive,
+    mounts: (values.mount ?? []).map(parseMount),
+    interactive: values.interactive === true,
     skipSignatureCheck,
     setEnv,
-    inheritEnv,
+    inheritEnv: values["inherit-env"] === true,
     net,
-    ...(exec === undefined ? {} : { exec }),
-    ...(user === undefined ? {} : { user }),
-    ...(group === undefined ? {} : { group }),
+    ...(values.exec === undefined ? {} : { exec: values.exec }),
+    ...(values.user === undefined ? {} : { user: values.user }),
+    ...(values.group === undefined ? {} : { group: values.group }),
     ...(workingDir === undefined ? {} : { workingDir }),
   };
+}
+
+/** `nix2aci run`'s arguments (without the command name) as RunOptions; `--help`/`--version` are refused. */
+export function parseRunArgs(argv: readonly string[]): RunOptions {
+  const parsed = parseCommandLine(runCommandSpec, argv);
+  if (parsed.kind !== "run") throw new UsageError(`--${parsed.kind} is for the command line, not parseRunArgs`);
+  return toRunOptions(parsed.values, parsed.positionals, parsed.rest);
 }

@@ -1,8 +1,7 @@
 /** Running images with bubblewrap, rkt-style (lib/run). */
 export { RunError, EXIT_OWN_FAILURE, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from "./errors.js";
-export { parseRunArgs, runUsage, type RunOptions, type NetworkMode } from "./args.js";
+export { parseRunArgs, runCommandSpec, toRunOptions, type RunOptions, type NetworkMode } from "./args.js";
 export { parseVolume, parseMount, type Volume, type MountRequest } from "./volumes.js";
-export { trustDir, trustKeys, trustedKeysFor, type TrustScope, type TrustedKey } from "./trust-store.js";
 export { checkImageSignature, type CheckedSignature } from "./signature.js";
 export { cacheDir, cacheKey, openCache, ensureUnpacked, type CacheDirs, type UnpackedImage } from "./cache.js";
 export { planIsolators, DEFAULT_CAPABILITIES, type IsolatorPlan } from "./isolators.js";

@@ -9,9 +9,8 @@
 import type { FileHandle } from "node:fs/promises";
 import { stat } from "node:fs/promises";
 import { ImageError, readImageManifest, type FileIdentity } from "../image/index.js";
-import { verifyImage, VerificationError, type VerifiedImage } from "../sign/index.js";
+import { requireTrustedKeys, TrustError, trustDir, verifyImage, VerificationError, type VerifiedImage } from "../sign/index.js";
 import { RunError } from "./errors.js";
-import { trustDir, trustedKeysFor } from "./trust-store.js";
 
 export interface CheckedSignature {
   /** The image's name, as the signature check read it. */
@@ -35,16 +34,12 @@ async function requireSignatureFile(imagePath: string, signaturePath: string): P
 }
 
 async function keysTrustedFor(name: string, dir: string): Promise<string[]> {
-  let keys: string[];
   try {
-    keys = await trustedKeysFor(name, dir);
+    return await requireTrustedKeys(name, dir);
   } catch (error) {
-    throw new RunError(`cannot read the trusted keys in '${dir}': ${(error as Error).message}`, { cause: error });
+    if (error instanceof TrustError || error instanceof VerificationError) throw new RunError(error.message, { cause: error });
+    throw error;
   }
-  if (keys.length === 0) {
-    throw new RunError(`no key is trusted for images named '${name}' (in ${dir}); trust one with: nix2aci trust --prefix=${name} KEY.asc`);
-  }
-  return keys;
 }
 
 export async function checkImageSignature(

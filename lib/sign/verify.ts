@@ -6,12 +6,44 @@ import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { loadOpenpgp, type OpenPGP } from "./openpgp.js";
-import { algorithmName, EDDSA_EXPLANATION, isEdDSAAlgorithm } from "./algorithms.js";
+import { algorithmName, EDDSA_EXPLANATION, isEdDSAAlgorithm, rktUnreadableExplanation, rktUnreadableKeys } from "./algorithms.js";
 import { VerificationError } from "./errors.js";
 
 export interface VerifyImageOptions {
-  /** Accept a signature made by an EdDSA key, which rkt itself cannot verify. Default false. */
+  /**
+   * Accept a signer key rkt itself cannot use: an EdDSA key, or one holding a (sub)key Go's
+   * openpgp cannot parse (a cv25519 encryption subkey). Default false.
+   */
   readonly allowEdDSA?: boolean;
+}
+
+/**
+ * Opens a regular file for reading; anything else (a FIFO that would block forever, a device, a
+ * folder) is refused. O_NONBLOCK makes opening a FIFO return at once.
+ */
+async function openRegularFile(path: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new Error("not a regular file");
+  }
+  return handle;
+}
+
+/** A small regular file's text (a key, a signature): refuses FIFOs and anything over `limit` bytes. */
+export async function readSmallFile(path: string, what: string, limit = 4 * 1024 * 1024): Promise<string> {
+  let handle: FileHandle;
+  try {
+    handle = await openRegularFile(path);
+  } catch (error) {
+    throw new Error(`cannot read ${what} '${path}': ${message(error)}`);
+  }
+  try {
+    if ((await handle.stat()).size > limit) throw new Error(`${what} '${path}' is larger than ${limit} bytes`);
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface VerifiedImage {
@@ -24,20 +56,6 @@ export interface VerifiedImage {
   readonly algorithmId: number;
   readonly algorithm: string;
   readonly created: Date;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Opens a regular file for reading; O_NONBLOCK keeps a FIFO in its place from hanging the open. */
-async function openRegularFile(path: string): Promise<FileHandle> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  if (!(await handle.stat()).isFile()) {
-    await handle.close();
-    throw new Error("not a regular file");
-  }
-  return handle;
 }
 
 const ARMORED_KEY_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
@@ -96,14 +114,9 @@ export async function verifyImage(
 
   let armoredSignature: string;
   try {
-    const handle = await openRegularFile(signaturePath);
-    try {
-      armoredSignature = await handle.readFile("utf8");
-    } finally {
-      await handle.close();
-    }
+    armoredSignature = await readSmallFile(signaturePath, "signature");
   } catch (error) {
-    throw new VerificationError("unreadable-signature", `cannot read signature '${signaturePath}': ${message(error)}`);
+    throw new VerificationError("unreadable-signature", message(error));
   }
   const signature = await readArmoredSignature(armoredSignature);
 
@@ -122,6 +135,10 @@ export async function verifyImage(
       "eddsa-key",
       `the signature was made by EdDSA key ${signer.signingKey.getFingerprint().toUpperCase()}: ${EDDSA_EXPLANATION}`,
     );
+  }
+  const unreadable = rktUnreadableKeys(signer.key);
+  if (unreadable.length > 0 && options.allowEdDSA !== true) {
+    throw new VerificationError("rkt-unreadable-key", rktUnreadableExplanation(signer.key.getFingerprint().toUpperCase(), unreadable));
   }
 
   let handle;
@@ -166,4 +183,9 @@ export async function verifyImage(
   } finally {
     await handle.close();
   }
+}
+
+/** What went wrong, from whatever was thrown. */
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

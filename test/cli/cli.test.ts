@@ -37,8 +37,8 @@ describe("usage", () => {
     [[busybox, busybox], "several inputs need --out-dir"],
     [["examples/pkgs"], "a folder needs --out-dir"],
     [["no/such/spec.ts"], "no/such/spec.ts: no such file or folder"],
-    [["init", "a", "b"], "init takes at most one folder"],
-    [["--flake-url", "x", busybox], "--flake-url is an option of init"],
+    [["init", "a", "b"], "nix2aci-gen init: unexpected argument 'b' (takes DIR)"],
+    [["--flake-url", "x", busybox], "nix2aci-gen: unknown option '--flake-url'"],
   ])("%j: exit 2", async (argv, message) => {
     const run = await runGen(argv);
     expect(run.code).toBe(2);

@@ -21,7 +21,7 @@ async function scaffold(name: string): Promise<string> {
   const project = path.join(tempDir("init"), name);
   const run = await runGen(["init", project]);
   expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout).toContain("npm run generate");
+  expect(run.stdout).toContain(`Created specs/hello.ts, package.json, flake.nix, .gitignore in ${project}.`);
   mkdirSync(path.join(project, "node_modules"));
   symlinkSync(repoRoot, path.join(project, "node_modules/nix2aci"));
   return project;
@@ -36,7 +36,7 @@ describe("nix2aci-gen init", () => {
       devDependencies: Record<string, string>;
     };
     expect(manifest.name).toBe("my-images");
-    expect(manifest.scripts["generate"]).toBe("nix2aci-gen --check --out-dir nix specs");
+    expect(manifest.scripts).toEqual({ generate: "nix2aci-gen --check --out-dir nix specs", build: "nix2aci build" });
     expect(manifest.devDependencies["nix2aci"]).toBe(`^${version}`);
     expect(readFileSync(path.join(project, ".gitignore"), "utf8")).toContain("node_modules/");
     nixParse(path.join(project, "flake.nix"));
@@ -50,16 +50,62 @@ describe("nix2aci-gen init", () => {
     expect(readFileSync(path.join(project, "flake.nix"), "utf8")).toContain('nix2aci.url = "git+https://example.org/n\\"\\${x}\\\\.git";');
   });
 
-  it("refuses to overwrite any existing file, creating nothing", async () => {
+  it("adds to a folder `npm init -y` made: scripts and dev dependency merged, the user's files kept", async () => {
+    const project = tempDir("init-npm");
+    const npmInit = { name: "mine", version: "1.0.0", description: "", main: "index.js", scripts: { test: "echo \"Error: no test specified\" && exit 1" }, keywords: [], author: "", license: "ISC" };
+    writeFileSync(path.join(project, "package.json"), `${JSON.stringify(npmInit, null, 2)}\n`);
+    writeFileSync(path.join(project, ".gitignore"), "dist\nnode_modules/\n");
+    writeFileSync(path.join(project, "index.js"), "console.log(1);\n");
+    const run = await runGen(["init"], project);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      "Created specs/hello.ts, flake.nix.\nUpdated package.json (scripts generate, build, devDependencies nix2aci), .gitignore (3 lines).\n" +
+        "Next: npm install && npx nix2aci build\n",
+    );
+    const manifest = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as typeof npmInit & { devDependencies: Record<string, string> };
+    expect(manifest).toEqual({
+      ...npmInit,
+      scripts: { ...npmInit.scripts, generate: "nix2aci-gen --check --out-dir nix specs", build: "nix2aci build" },
+      devDependencies: { nix2aci: `^${version}` },
+    });
+    expect(readFileSync(path.join(project, ".gitignore"), "utf8")).toBe("dist\nnode_modules/\n# nix2aci: build results, signed images\nresult\nresult-*\nACIs/\n");
+    expect(readFileSync(path.join(project, "index.js"), "utf8")).toBe("console.log(1);\n");
+    // Again: nothing to add, nothing written.
+    const again = await runGen(["init"], project);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe("Already there: specs/hello.ts, package.json, flake.nix, .gitignore.\nNext: npm install && npx nix2aci build\n");
+  });
+
+  it("refuses, writing nothing, when one of its files would replace a different one; --force replaces it", async () => {
     const project = tempDir("init-existing");
     writeFileSync(path.join(project, "flake.nix"), "{ }\n");
+    writeFileSync(path.join(project, "package.json"), `{ "name": "x", "scripts": { "build": "make" } }\n`);
     const run = await runGen(["init", project]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("flake.nix already exists");
+    expect(run.stderr).toBe(
+      `nix2aci-gen init: nothing written: package.json: scripts.build is "make", not "nix2aci build"; flake.nix exists and differs from nix2aci's (--force replaces them)\n`,
+    );
     expect(readFileSync(path.join(project, "flake.nix"), "utf8")).toBe("{ }\n");
-    expect(() => statSync(path.join(project, "package.json"))).toThrow();
     expect(() => statSync(path.join(project, "specs"))).toThrow();
+    expect(() => statSync(path.join(project, ".gitignore"))).toThrow();
+
+    const forced = await runGen(["init", "--force", project]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain(`Updated package.json (scripts generate, build, devDependencies nix2aci), flake.nix in ${project}.`);
+    expect(forced.stdout).toContain(`Next: cd ${project} && npm install && npx nix2aci build`);
+    expect(readFileSync(path.join(project, "flake.nix"), "utf8")).toContain("nix2aci.lib.mkACI");
+    expect((JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["build"]).toBe("nix2aci build");
+  });
+
+  it("a package.json that is not JSON: exit 1 naming it, nothing written", async () => {
+    const project = tempDir("init-broken");
+    writeFileSync(path.join(project, "package.json"), "{ broken");
+    const run = await runGen(["init", project]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^nix2aci-gen init: package\.json: cannot add nix2aci's scripts: .*JSON/);
+    expect(() => statSync(path.join(project, "flake.nix"))).toThrow();
   });
 
   it("the scaffold generates and builds, with nix-build and as a flake", async () => {

@@ -1,12 +1,11 @@
 /**
- * How nix2aci-gen loads spec modules: TypeScript compiled by esbuild, with jiti's babel transform
- * for what esbuild's CommonJS cannot express (top-level await, import.meta, import()). Each case
- * checks the rendered output, so a module that loads but evaluates wrongly fails too.
+ * How nix2aci-gen loads spec modules: each bundled by esbuild with what it imports, run by Node
+ * as an ES module, with its own import.meta, __filename, __dirname and require. Each case checks
+ * the rendered output, so a module that loads but evaluates wrongly fails too.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bundleSpecs } from "../../lib/cli/gen/bundle.js";
 import { listFiles, tempDir } from "../render/support.js";
 import { runGen } from "./support.js";
 
@@ -47,6 +46,18 @@ describe("spec modules that load", () => {
     ["a JavaScript module (.mjs)", {
       "spec.mjs": `${header}${spec("example.org/plain", `"/bin/mjs"`)}`,
     }, ['exec = [ "/bin/mjs" ];']],
+    ["a CommonJS spec (.cjs) requiring nix2aci and a builtin", {
+      "spec.cjs": `#!/usr/bin/env node\nconst { defineACI, pkgs } = require("nix2aci");\nconst path = require("node:path");\n` +
+        `module.exports = defineACI({ name: "example.org/cjs", packages: [pkgs.busybox], exec: [path.join("/bin", "cjs")] });\n`,
+    }, ['exec = [ "/bin/cjs" ];']],
+    ["TypeScript's (legacy) decorators", {
+      "spec.ts": `${header}const seen: string[] = [];\nfunction tag(label: string) { return (target: Function) => { seen.push(label + ":" + target.name); }; }\n` +
+        `@tag("image") class Image {}\nvoid Image;\n${spec("example.org/decorated", `"/bin/" + seen.join(",")`)}`,
+    }, ['exec = [ "/bin/image:Image" ];']],
+    ["an ESM idiom: __filename from import.meta.url", {
+      "spec.ts": `${header}import { fileURLToPath } from "node:url";\nconst __filename = fileURLToPath(import.meta.url);\n` +
+        `${spec("example.org/idiom", `__filename.endsWith("/spec.ts") ? "/bin/idiom" : __filename`)}`,
+    }, ['exec = [ "/bin/idiom" ];']],
   ])("%s", async (_label, files, expected) => {
     const dir = project(files);
     const run = await runGen([Object.keys(files).find((name) => name.startsWith("spec")) as string], dir);
@@ -121,16 +132,6 @@ describe("a folder of specs of every kind, loaded in one run", () => {
     expect(text).not.toContain("/bin/wrong");
   });
 
-  it("one bundle serves the specs that run there as alone; the others are compiled one at a time", async () => {
-    const dir = project(kinds);
-    const specs = Object.keys(kinds).filter((name) => name.startsWith("specs/") && name.endsWith(".ts")).map((name) => path.join(dir, name));
-    const { bundle, rest } = await bundleSpecs(specs);
-    const names = (files: Iterable<string>): string[] => [...files].map((file) => path.relative(dir, file)).sort();
-    const alone = ["specs/cjs.ts", "specs/dirname.ts", "specs/far.ts", "specs/filename.ts", "specs/meta.ts", "specs/pkg/near.ts", "specs/tla.ts"];
-    expect(names(rest)).toEqual(alone);
-    expect(names(bundle?.index.keys() ?? [])).toEqual(names(specs).filter((name) => !alone.includes(name)));
-  });
-
   it("bad modules among them: each reported alone, at its file, nothing written", async () => {
     const dir = project({
       ...kinds,
@@ -169,10 +170,10 @@ describe("syntax errors", () => {
     expect(run.stderr).toContain(`spec.ts: syntax error in ${path.join(dir, "helper.ts")} at line 1, column 28: `);
   });
 
-  it("in a module left to babel (import.meta): the same line and column", async () => {
-    const dir = project({ "spec.ts": `${header}const shell = import.meta.url ? "/bin/sh" : "";\nconst x = { a: 1,, };\n${spec("example.org/x", "shell")}` });
+  it("on the first line: the column as written (nix2aci's per-module prologue is not counted)", async () => {
+    const dir = project({ "spec.ts": `const x = { a: 1,, };\n${header}${spec("example.org/x", `"/bin/sh"`)}` });
     const run = await runGen(["spec.ts"], dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^spec\.ts: syntax error at line 3, column 17: /);
+    expect(run.stderr).toMatch(/^spec\.ts: syntax error at line 1, column 17: /);
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { nixEnv, repoRoot, requireNix } from "../support/nix.js";
+import { stopGpgAgent } from "../support/gpg-agent.js";
 import { requireTool } from "../support/tools.js";
 import { eventually, startInTmux } from "../run/support/tmux.js";
 
@@ -19,7 +20,7 @@ const sh = (command: string, args: string[] = []) =>
   execFileSync("bash", ["-c", command, "bash", ...args], { cwd: work, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 afterAll(() => {
-  execFileSync("gpgconf", ["--kill", "gpg-agent"], { env });
+  stopGpgAgent(gnupgHome);
   rmSync(work, { recursive: true, force: true });
 });
 

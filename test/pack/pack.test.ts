@@ -1,39 +1,22 @@
 /**
- * The npm package as a user gets it: `npm pack` (its `prepare` compiles lib/ into dist/) of a copy
+ * The npm package as a user gets it: `npm pack` (its `prepack` compiles lib/ into dist/) of a copy
  * of the files git sees, then `npm install <tarball>` into an empty project, dependencies from the
  * registry. The tarball must hold only what "files" in package.json promises, everything the CLI
  * and library need, and its nix2aci-gen must render the busybox example exactly as the repository's
  * examples/generated has it, into Nix files that evaluate and build against the installed nix/.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixBuild, nixEvalJson, repoRoot } from "../support/nix.js";
 import { requireTool } from "../support/tools.js";
-import { copyRepoSources, tempDir } from "../flake/support.js";
-
-const execFileAsync = promisify(execFile);
-
-interface PackResult {
-  readonly filename: string;
-  readonly files: readonly { readonly path: string }[];
-}
+import { tempDir } from "../flake/support.js";
+import { npm, packTarball } from "./support.js";
 
 let tarball: string;
-let packed: string[];
+let packed: readonly string[];
 let project: string;
-
-async function npm(args: readonly string[], cwd: string): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync("npm", [...args], { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const failed = error as { stderr?: string; message: string };
-    throw new Error(`npm ${args.join(" ")} failed:\n${failed.stderr ?? failed.message}`);
-  }
-}
 
 /** `npx BIN ARGS` in the scratch project (the installed package's bin). */
 function npx(args: readonly string[], cwd: string = project): string {
@@ -41,18 +24,8 @@ function npx(args: readonly string[], cwd: string = project): string {
 }
 
 beforeAll(async () => {
-  requireTool("npm", "npm");
-  const work = tempDir("pack");
-  // Packing a copy keeps the repository's dist/ untouched while other tests read it.
-  const source = copyRepoSources(path.join(work, "nix2aci"));
-  symlinkSync(path.join(repoRoot, "node_modules"), path.join(source, "node_modules"));
-  const out = path.join(work, "tarball");
-  mkdirSync(out);
-  const [result] = JSON.parse(await npm(["pack", "--json", "--pack-destination", out], source)) as [PackResult];
-  tarball = path.join(out, result.filename);
-  packed = result.files.map((file) => file.path).sort();
-
-  project = path.join(work, "scratch");
+  ({ tarball, files: packed } = await packTarball());
+  project = path.join(tempDir("pack-install"), "scratch");
   mkdirSync(project);
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
   await npm(["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], project);
@@ -76,7 +49,7 @@ describe("npm pack", () => {
       "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/cli/gen.js", "dist/lib/cli/nix2aci.js",
       "nix/default.nix", "nix/mkACI.nix", "nix/build-aci.sh", "nix/postprocess.sh", "nix/lib/manifest.nix",
       "templates/init/flake.nix.hbs", "templates/init/package.json.hbs", "templates/init/specs/hello.ts.hbs",
-      "templates/nix/default.nix.hbs", "templates/nix/spec-file.nix.hbs",
+      "templates/nix/default.nix.hbs", "templates/nix/spec-file.nix.hbs", "scripts/host-nixpkgs-flake.sh",
     ];
     expect(needed.filter((file) => !packed.includes(file)), "missing from the tarball").toEqual([]);
   });

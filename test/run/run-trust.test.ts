@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { trustedKeysFor, trustKeys } from "../../lib/run/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trustedKeysFor, trustKeys } from "../../lib/sign/index.js";
 import { manifestFor, writeAci } from "./support/aci.js";
 import { makeKey, type TestKey } from "./support/gpg.js";
 import { sandbox, type Sandbox } from "./support/run.js";
@@ -31,6 +31,11 @@ describe("nix2aci run: signatures and trust", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`trusted ${trusted.fingerprint}`);
+  });
+
+  afterAll(() => {
+    trusted?.dispose();
+    stranger?.dispose();
   });
 
   it("keeps keys in rkt's layout: prefix.d/<prefix>/<lower-case fingerprint>", () => {
@@ -88,7 +93,7 @@ describe("nix2aci run: signatures and trust", () => {
     expect(badPrefix.code).toBe(1);
     expect(badPrefix.stderr).toMatch(/--prefix '\.\.\/etc' is not a valid AC Identifier/);
     const both = await spawnCli(["trust", "--root", "--prefix=x", trusted.publicKeyFile], { NIX2ACI_TRUST_DIR: box.trustDir });
-    expect(both.code).toBe(1);
+    expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/exactly one of --prefix=NAME-PREFIX or --root/);
   });
 });

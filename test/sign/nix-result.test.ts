@@ -2,8 +2,8 @@
  * The real thing: mkACI builds a tiny image with nix-build (host-pkgs), and the build result's own
  * postprocess.sh links and signs it, reached through a `result` symlink like a user would.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyImage } from "../../lib/sign/verify.js";
@@ -59,6 +59,13 @@ describe("postprocess.sh of a nix-built mkACI result", () => {
       const signer = await verifyImage(join(outdir, file), join(outdir, `${file}.asc`), [key.armoredPublicKey]);
       expect(signer.fingerprint).toBe(key.fingerprint);
       expect(run.stdout).toContain(`rkt trust --prefix=${NAME} ACIs/pubkey-${key.fingerprint}.asc`);
+
+      // With `result` gone, the ACIs/ link alone keeps the image from the garbage collector.
+      rmSync(join(cwd, "result"));
+      expect(execFileSync("nix-store", ["--query", "--roots", store], { encoding: "utf8" })).toContain(join(outdir, file));
+      const deleted = spawnSync("nix-store", ["--delete", store], { encoding: "utf8" });
+      expect(deleted.status).not.toBe(0);
+      expect(deleted.stderr).toMatch(/still alive/);
 
       const mounts = file.replace(/\.aci$/, ".mounts");
       expect(existsSync(join(store, mounts))).toBe(variant.label === "thin");

@@ -1,12 +1,12 @@
-/** `nix2aci verify`: exit 0 and the signer, 1 and the reason, 2 on bad usage. */
-import { writeFileSync } from "node:fs";
+/** `nix2aci verify`: exit 0 and the signer, 1 and the reason, 2 on bad usage; --json either way. */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../lib/cli/nix2aci.js";
-import { trustKeys } from "../../lib/run/index.js";
-import { signImage } from "../../lib/sign/sign.js";
+import { runNix2aci } from "../cli/support.js";
+import { trustKeys } from "../../lib/sign/index.js";
 import { createTestGnupg, type TestGnupg, type TestKey } from "./support/gnupg.js";
-import { buildTestAci } from "./support/image.js";
+import { buildTestAci, signWithPostprocess } from "./support/image.js";
 import { removeTempDirs, tempDir } from "./support/tree.js";
 
 let gnupg: TestGnupg;
@@ -25,10 +25,9 @@ beforeAll(async () => {
   other = gnupg.addKey("other", "rsa2048");
   ed25519 = gnupg.addKey("ed", "ed25519");
   dir = tempDir("verify-cli");
-  image = join(dir, "signme-1.0-linux-amd64.aci");
-  writeFileSync(image, buildTestAci({ name: "nix2aci.test/signme" }));
-  await signImage(image, { env: gnupg.env, localUser: rsa.email, pinentry: "error" });
-  await signImage(image, { env: gnupg.env, localUser: ed25519.email, pinentry: "error", allowEdDSA: true, signaturePath: join(dir, "ed.asc") });
+  const bytes = buildTestAci({ name: "nix2aci.test/signme" });
+  image = signWithPostprocess(bytes, { ...gnupg.env, NIX2ACI_SIGNING_KEY: rsa.email }).image;
+  copyFileSync(signWithPostprocess(bytes, { ...gnupg.env, NIX2ACI_SIGNING_KEY: ed25519.email }, undefined, ["--allow-eddsa"]).signature, join(dir, "ed.asc"));
   rsaKeyFile = join(dir, "rsa key.asc");
   otherKeyFile = join(dir, "other.asc");
   edKeyFile = join(dir, "ed.pub.asc");
@@ -42,19 +41,7 @@ afterAll(() => {
   removeTempDirs();
 });
 
-async function verify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(["verify", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const verify = (...args: string[]) => runNix2aci(["verify", ...args], dir);
 
 describe("nix2aci verify", () => {
   it("exits 0 and prints the signer for a good signature (IMAGE.asc by default)", async () => {
@@ -76,7 +63,24 @@ describe("nix2aci verify", () => {
     expect(eddsa.stderr).toMatch(/eddsa-key: .*x\/crypto\/openpgp/);
     const missingKey = await verify(image, "--key", join(dir, "missing.asc"));
     expect(missingKey.code).toBe(1);
-    expect(missingKey.stderr).toMatch(/cannot read key/);
+    expect(missingKey.stderr).toMatch(/^nix2aci verify: cannot read key '.*missing\.asc': .*ENOENT/);
+    // A FIFO where the signature should be is refused at once, not waited on.
+    const fifo = join(dir, "fifo.asc");
+    execFileSync("mkfifo", [fifo]);
+    const blocked = await verify(image, "--key", rsaKeyFile, "--signature", fifo);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(/unreadable-signature: cannot read signature '.*fifo\.asc': not a regular file/);
+    for (const run of [wrongKey, eddsa, missingKey, blocked]) expect(run.stderr.split("\n")).toHaveLength(2); // one line
+  });
+
+  it("--json prints the outcome as an object, good or not", async () => {
+    const good = await verify(image, "--key", rsaKeyFile, "--json");
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ image, signature: `${image}.asc`, good: true, signer: { fingerprint: rsa.fingerprint, algorithm: "RSA", userID: `rsa <${rsa.email}>` } });
+    const bad = await verify(image, "--key", otherKeyFile, "--json");
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ image, good: false, reason: "unknown-signer" });
+    expect(bad.stderr).toMatch(/^nix2aci verify: .*unknown-signer/);
   });
 
   it("accepts an EdDSA signer with --allow-eddsa", async () => {
@@ -108,9 +112,9 @@ describe("nix2aci verify", () => {
   it("exits 2 on bad usage and 0 for --help", async () => {
     expect((await verify("--key", rsaKeyFile)).code).toBe(2);
     expect((await verify(image, image, "--key", rsaKeyFile)).code).toBe(2);
-    const unknown = await verify(image, "--key", rsaKeyFile, "--bogus");
+    const unknown = await verify(image, "--key", rsaKeyFile, "--jsno");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/bogus/);
+    expect(unknown.stderr).toBe("nix2aci verify: unknown option '--jsno'; did you mean '--json'? (see 'nix2aci verify --help')\n");
     const help = await verify("--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: nix2aci verify/);

@@ -1,17 +1,31 @@
 /** `nix2aci inspect IMAGE.aci [--json]`: manifest, image ID, sizes, file count, needed store paths. */
-import { ImageError, labelValue, readImage, type ImageInfo } from "../../image/index.js";
+import { labelValue, readImage, type ImageInfo } from "../../image/index.js";
+import { expectPositionals } from "../args.js";
+import { defineCommand } from "../program.js";
+import { formatSize } from "../size.js";
 
-const usage = `usage: nix2aci inspect IMAGE.aci [--json]\n`;
+export const command = defineCommand({
+  name: "nix2aci inspect",
+  summary: "show an image's manifest, ID, sizes and needed store paths",
+  usage: ["IMAGE.aci [--json]"],
+  description:
+    "Reads IMAGE.aci without unpacking it (every entry is checked) and shows its manifest, its image\n" +
+    "ID (sha512 of the uncompressed tar, as rkt computes it), its sizes and file count, and for a\n" +
+    "thin image the host store paths it needs as volumes.",
+  options: {
+    json: { type: "boolean", help: "print the facts as one JSON object" },
+  },
+  footer: "exit status: 0 done; 1 the image cannot be read or is refused; 2 bad usage.",
+  async run({ values, positionals }, io) {
+    expectPositionals(positionals, ["IMAGE.aci"]);
+    const info = await readImage(positionals[0] as string);
+    io.stdout(values.json === true ? `${JSON.stringify(inspectJson(info), null, 2)}\n` : inspectText(info));
+    return 0;
+  },
+});
 
 function humanSize(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
+  return bytes < 1024 ? `${bytes} B` : `${formatSize(bytes)} (${bytes} bytes)`;
 }
 
 export function inspectJson(info: ImageInfo): Record<string, unknown> {
@@ -49,29 +63,4 @@ export function inspectText(info: ImageInfo): string {
   }
   lines.push("manifest:", JSON.stringify(m, null, 2));
   return `${lines.join("\n")}\n`;
-}
-
-export async function run(argv: readonly string[]): Promise<number> {
-  const json = argv.includes("--json");
-  const rest = argv.filter((arg) => arg !== "--json");
-  if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(usage);
-    return 0;
-  }
-  const unknown = rest.find((arg) => arg.startsWith("--"));
-  if (unknown !== undefined || rest.length !== 1 || rest[0] === undefined) {
-    process.stderr.write(unknown !== undefined ? `nix2aci inspect: unknown option '${unknown}'\n${usage}` : usage);
-    return 2;
-  }
-  try {
-    const info = await readImage(rest[0]);
-    process.stdout.write(json ? `${JSON.stringify(inspectJson(info), null, 2)}\n` : inspectText(info));
-    return 0;
-  } catch (error) {
-    if (error instanceof ImageError) {
-      process.stderr.write(`nix2aci inspect: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
 }

@@ -1,104 +1,52 @@
-/**
- * `nix2aci verify IMAGE.aci [--key KEY.asc ...] [--signature SIG] [--allow-eddsa]`:
- * exit 0 and the signer on success, 1 with the reason when the image is not validly signed,
- * 2 on bad usage. Without --key, the keys trusted (`nix2aci trust`) for the image's name count.
- */
-import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { VerificationError } from "../../sign/errors.js";
-import { verifyImage } from "../../sign/verify.js";
+/** `nix2aci verify IMAGE.aci`: is IMAGE.aci.asc a good signature, as rkt would check it? */
 import { readImage } from "../../image/index.js";
-import { trustDir, trustedKeysFor } from "../../run/index.js";
+import { readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
+import { expectPositionals } from "../args.js";
+import { defineCommand } from "../program.js";
 
-const USAGE = `usage: nix2aci verify IMAGE.aci [--key KEY.asc]... [--signature SIG] [--allow-eddsa]
+export const command = defineCommand({
+  name: "nix2aci verify",
+  summary: "check IMAGE.aci against its IMAGE.aci.asc signature, as rkt does",
+  usage: ["IMAGE.aci [--key FILE]... [--signature FILE] [--allow-eddsa] [--json]"],
+  description:
+    "Checks IMAGE.aci against its detached ASCII-armored signature the way rkt does, with the given\n" +
+    "public keys, or without --key with the keys trusted for the image's name ('nix2aci trust',\n" +
+    "$NIX2ACI_TRUST_DIR). A key rkt could not load (EdDSA, or with a cv25519 subkey) is refused.",
+  options: {
+    key: { type: "string", short: "k", multiple: true, value: "FILE", help: "an armored public key to accept signatures from (repeatable); default: the keys trusted for the image's name" },
+    signature: { type: "string", short: "s", value: "FILE", help: "the signature (default: IMAGE.aci.asc)" },
+    "allow-eddsa": { type: "boolean", help: "accept a signer key rkt cannot use (EdDSA, or holding a subkey rkt cannot parse)" },
+    json: { type: "boolean", help: "print the outcome as one JSON object (on failure too)" },
+  },
+  footer: "exit status: 0 good signature; 1 not validly signed (the reason is printed); 2 bad usage.",
+  async run({ values, positionals }, io) {
+    expectPositionals(positionals, ["IMAGE.aci"]);
+    const image = positionals[0] as string;
+    const signature = values.signature ?? `${image}.asc`;
+    try {
+      const keys = values.key === undefined ? await requireTrustedKeys((await readImage(image)).manifest.name) : await Promise.all(values.key.map((file) => readSmallFile(file, "key")));
+      const signer = await verifyImage(image, signature, keys, { allowEdDSA: values["allow-eddsa"] === true });
+      io.stdout(values.json === true ? `${JSON.stringify({ image, signature, good: true, signer: signerJson(signer) }, null, 2)}\n` : goodText(image, signer));
+      return 0;
+    } catch (error) {
+      if (values.json === true && error instanceof VerificationError) {
+        io.stdout(`${JSON.stringify({ image, signature, good: false, reason: error.reason, message: error.message }, null, 2)}\n`);
+      }
+      throw error instanceof VerificationError ? new Error(`${image}: ${error.reason}: ${error.message}`) : error;
+    }
+  },
+});
 
-Checks IMAGE.aci against its detached ASCII-armored signature (default IMAGE.aci.asc) the way
-rkt does, with the given public keys (ASCII-armored; --key may be repeated), or without --key
-with the keys trusted for the image's name ('nix2aci trust', $NIX2ACI_TRUST_DIR).
-
-options:
-  -k, --key FILE        a public key to accept signatures from
-  -s, --signature FILE  the signature (default: IMAGE.aci.asc)
-      --allow-eddsa     accept an EdDSA (ed25519) signer, which rkt itself cannot verify
-  -h, --help            show this help
-
-exit status: 0 good signature, 1 not validly signed (the reason is printed), 2 bad usage.
-`;
-
-function usageError(text: string): number {
-  process.stderr.write(`nix2aci verify: ${text}\n${USAGE}`);
-  return 2;
+function signerJson(signer: VerifiedImage): Record<string, unknown> {
+  return { ...signer, created: signer.created.toISOString() };
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        key: { type: "string", short: "k", multiple: true },
-        signature: { type: "string", short: "s" },
-        "allow-eddsa": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) return usageError(`expected exactly one IMAGE.aci, got ${positionals.length}`);
-  const imagePath = positionals[0] as string;
-  const keyFiles = values.key ?? [];
-  const signaturePath = values.signature ?? `${imagePath}.asc`;
-
-  const armoredKeys: string[] = [];
-  if (keyFiles.length === 0) {
-    let name: string;
-    try {
-      name = (await readImage(imagePath)).manifest.name;
-    } catch (error) {
-      process.stderr.write(`nix2aci verify: ${imagePath}: ${(error as Error).message}\n`);
-      return 1;
-    }
-    armoredKeys.push(...(await trustedKeysFor(name)));
-    if (armoredKeys.length === 0) {
-      process.stderr.write(
-        `nix2aci verify: no key is trusted for images named '${name}' (in ${trustDir()}); ` +
-          `give --key KEY.asc or trust one with: nix2aci trust --prefix=${name} KEY.asc\n`,
-      );
-      return 1;
-    }
-  }
-  for (const file of keyFiles) {
-    try {
-      armoredKeys.push(await readFile(file, "utf8"));
-    } catch (error) {
-      process.stderr.write(`nix2aci verify: cannot read key '${file}': ${(error as Error).message}\n`);
-      return 1;
-    }
-  }
-
-  try {
-    const signer = await verifyImage(imagePath, signaturePath, armoredKeys, { allowEdDSA: values["allow-eddsa"] === true });
-    process.stdout.write(
-      `Good signature on ${imagePath}\n` +
-        `  signer:  ${signer.userID === "" ? "(no user ID)" : signer.userID}\n` +
-        `  key:     ${signer.fingerprint} (${signer.algorithm})\n` +
-        (signer.signingKeyFingerprint !== signer.fingerprint ? `  subkey:  ${signer.signingKeyFingerprint}\n` : "") +
-        `  made:    ${signer.created.toISOString()}\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (error instanceof VerificationError) {
-      process.stderr.write(`nix2aci verify: ${imagePath}: ${error.reason}: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  }
+function goodText(image: string, signer: VerifiedImage): string {
+  return (
+    `Good signature on ${image}\n` +
+    `  signer:  ${signer.userID === "" ? "(no user ID)" : signer.userID}\n` +
+    `  key:     ${signer.fingerprint} (${signer.algorithm})\n` +
+    (signer.signingKeyFingerprint !== signer.fingerprint ? `  subkey:  ${signer.signingKeyFingerprint}\n` : "") +
+    `  made:    ${signer.created.toISOString()}\n`
+  );
 }

@@ -2,11 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { UsageError } from "../args.js";
 
-/** `--check` cannot run: Nix is not installed (exit 2, like any request that cannot be obeyed). */
-export class NixMissingError extends Error {
-  override readonly name = "NixMissingError";
-}
 
 /** One rendered file nix-instantiate refused, with its message. */
 export interface ParseFailure {
@@ -17,7 +14,7 @@ export interface ParseFailure {
 /**
  * Parses every rendered file with `nix-instantiate --parse` (in a scratch folder mirroring the
  * tree, so relative imports look as they will), one process for all files when they all parse.
- * Returns the files that do not parse; throws NixMissingError when nix-instantiate is absent.
+ * Returns the files that do not parse; throws a UsageError when nix-instantiate is absent.
  */
 export function checkWithNix(tree: ReadonlyMap<string, string>): ParseFailure[] {
   const scratch = mkdtempSync(path.join(os.tmpdir(), "nix2aci-check-"));
@@ -50,7 +47,8 @@ function parse(files: readonly string[]): { ok: boolean; stderr: string } {
   });
   if (result.error !== undefined) {
     if ((result.error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new NixMissingError("--check needs nix-instantiate, which is not on PATH (install Nix; Debian: apt-get install nix-bin)");
+      // A request that cannot be obeyed here: exit 2, like any usage error.
+      throw new UsageError("--check needs nix-instantiate, which is not on PATH (install Nix; Debian: apt-get install nix-bin)");
     }
     throw result.error;
   }

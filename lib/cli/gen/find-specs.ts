@@ -1,6 +1,6 @@
 import { readdirSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "./args.js";
+import { UsageError } from "../args.js";
 
 /** A spec module found on the command line. */
 export interface SpecFile {

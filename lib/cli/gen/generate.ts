@@ -3,15 +3,44 @@ import path from "node:path";
 import { renderProblems, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
 import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
-import { UsageError, type GenCommand } from "./args.js";
+import { UsageError } from "../args.js";
+import { defineCommand, type CliIO } from "../program.js";
 import { checkWithNix } from "./check.js";
-import type { SpecFile } from "./find-specs.js";
-import type { CliIO } from "./io.js";
-import { startCompiling, type SpecCompilation } from "./compile-specs.js";
-import { loadSpecModule } from "./load-spec-module.js";
+import { findSpecFiles, type SpecFile } from "./find-specs.js";
+import { loadSpecModules } from "./load-specs.js";
 import { nixDirFor } from "./nix-dir.js";
 
-type Generate = Extract<GenCommand, { kind: "generate" }>;
+export const command = defineCommand({
+  name: "nix2aci-gen",
+  summary: "print one spec's Nix file, or write a tree of them with DIR/default.nix",
+  usage: ["[--check] SPEC.ts", "[--check] --out-dir DIR SPEC.ts|FOLDER ...", "init [--flake-url URL] [--force] [DIR]", "help [init]"],
+  description:
+    "Prints SPEC's Nix file on stdout, or writes one .nix per spec (mirroring the specs' folders) and\n" +
+    "DIR/default.nix with an attribute per spec and per variant. 'init' scaffolds a project.\n" +
+    "A FOLDER stands for every *.ts, *.mts, *.js and *.mjs file under it (not *.d.ts, *.test.ts, files\n" +
+    "or folders whose name starts with \"_\" or \".\", nor node_modules). A spec file's default export is\n" +
+    "one spec (defineACI) or a list of specs.",
+  options: {
+    "out-dir": { type: "string", short: "o", value: "DIR", help: "write a tree instead of printing one file (needed for several specs, folders, and spec files exporting a list)" },
+    check: { type: "boolean", help: "parse every output with nix-instantiate --parse before writing it" },
+    "nix-dir": { type: "string", value: "DIR", help: "nix2aci's nix/ folder that DIR/default.nix imports by default (default: node_modules/nix2aci/nix above DIR, else this package's nix/)" },
+  },
+  footer: "exit status: 0 done; 1 a spec (or --check) failed, nothing written; 2 bad usage.",
+  async run({ values, positionals }, io) {
+    if (positionals.length === 0) throw new UsageError("no spec file given");
+    const outDir = values["out-dir"];
+    if (outDir === undefined && positionals.length > 1) throw new UsageError("several inputs need --out-dir DIR (stdout holds one spec's file)");
+    return generate({ outDir, check: values.check === true, nixDir: values["nix-dir"] }, findSpecFiles(positionals, io.cwd), io);
+  },
+});
+
+export interface GenerateOptions {
+  /** Write a tree here; absent: print one spec's file on stdout. */
+  readonly outDir: string | undefined;
+  readonly check: boolean;
+  /** nix2aci's nix/ folder for default.nix; absent: found automatically. */
+  readonly nixDir: string | undefined;
+}
 
 /** The specs of one module, validated. */
 interface ModuleSpecs {
@@ -20,19 +49,16 @@ interface ModuleSpecs {
   readonly inList: boolean;
 }
 
-/**
- * Generates from `files`, the spec files that `command.inputs` name (see findSpecFiles), compiled
- * by `compilation` if given (started early, see ../gen.ts).
- */
-export async function generate(command: Generate, files: readonly SpecFile[], io: CliIO, compilation?: SpecCompilation): Promise<number> {
+/** Generates from `files` (see findSpecFiles); returns the exit status. */
+export async function generate(command: GenerateOptions, files: readonly SpecFile[], io: CliIO): Promise<number> {
   if (command.outDir === undefined && files.length !== 1) throw new UsageError("a folder needs --out-dir DIR");
   const display = (file: SpecFile): string => displayPath(file.absolute, io.cwd);
 
   const errors: string[] = [];
   const modules: ModuleSpecs[] = [];
-  const compiling = compilation ?? startCompiling(files.map((file) => file.absolute));
-  for (const file of files) {
-    const loaded = await loadSpecModule(file.absolute, compiling);
+  const loadedModules = await loadSpecModules(files.map((file) => file.absolute));
+  for (const [index, file] of files.entries()) {
+    const loaded = loadedModules[index] as (typeof loadedModules)[number];
     if (!loaded.ok) {
       errors.push(...describeFailure(display(file), loaded.message, loaded.error));
       continue;

@@ -1,7 +1,7 @@
 import { defineACI, pkgs } from "nix2aci";
 
-// One image: `npm run generate` writes nix/hello.nix and nix/default.nix from this file,
-// `nix-build nix -A hello` (or `nix build .#hello`) builds result/hello-…-linux-….aci.
+// One image: `npx nix2aci build` writes nix/hello.nix and nix/default.nix from this file, builds
+// the image with Nix and signs it into ACIs/hello-…-linux-….aci (`nix build .#hello` with flakes).
 export default defineACI({
   name: "example.com/hello",
   packages: [pkgs.busybox],

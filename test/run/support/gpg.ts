@@ -1,7 +1,8 @@
 /** Throwaway gpg keys for signing tests: RSA (what rkt verifies), in a private GNUPGHOME. */
 import { execFileSync } from "node:child_process";
-import { chmodSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { stopGpgAgent } from "../../support/gpg-agent.js";
 import { requireTool } from "../../support/tools.js";
 import { tempDir } from "./aci.js";
 
@@ -11,6 +12,8 @@ export interface TestKey {
   readonly fingerprint: string;
   readonly publicKeyFile: string;
   sign(file: string): void;
+  /** Stops the key folder's gpg-agent and deletes the folder. */
+  dispose(): void;
 }
 
 export async function makeKey(email: string): Promise<TestKey> {
@@ -30,6 +33,10 @@ export async function makeKey(email: string): Promise<TestKey> {
     publicKeyFile,
     sign: (file: string) => {
       gpg("--local-user", email, "--armor", "--detach-sign", "--output", `${file}.asc`, file);
+    },
+    dispose: () => {
+      stopGpgAgent(home);
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }

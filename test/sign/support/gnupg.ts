@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stopGpgAgent } from "../../support/gpg-agent.js";
 import { requireTool } from "../../support/tools.js";
 
 export interface TestKey {
@@ -34,7 +35,6 @@ export function quietEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function createTestGnupg(): TestGnupg {
   requireTool("gpg", "gnupg");
-  requireTool("gpgconf", "gpgconf");
   const home = mkdtempSync(join(tmpdir(), "nix2aci-gnupg-"));
   const env = quietEnv({ GNUPGHOME: home });
   const gpg = (args: readonly string[], input?: string | Buffer): string =>
@@ -50,11 +50,11 @@ export function createTestGnupg(): TestGnupg {
       const fingerprint = /^fpr:+([0-9A-F]{40,64}):/m.exec(listing)?.[1];
       if (fingerprint === undefined) throw new Error(`no fingerprint for the new key ${email}:\n${listing}`);
       // A fresh agent caches a passphrase given above; forget it so the key really is locked.
-      if (passphrase !== "") execFileSync("gpgconf", ["--kill", "gpg-agent"], { env });
+      if (passphrase !== "") stopGpgAgent(home);
       return { email, fingerprint, armoredPublicKey: gpg(["--armor", "--export", `<${email}>`]) };
     },
     dispose() {
-      execFileSync("gpgconf", ["--kill", "gpg-agent"], { env });
+      stopGpgAgent(home);
       rmSync(home, { recursive: true, force: true });
     },
   };

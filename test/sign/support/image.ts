@@ -2,7 +2,7 @@
  * Test images laid out like a Nix build result: `DIR/NAME-1.0-linux-amd64.aci` (a deterministic
  * tar of a manifest and a rootfs, compressed) beside a copy of nix/postprocess.sh.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../support/nix.js";
@@ -88,4 +88,31 @@ export function createResultDir(images: readonly TestImageSpec[], mounts: readon
   for (const spec of images) chmodSync(join(dir, imageFileName(spec.name)), 0o444);
   chmodSync(dir, 0o555);
   return dir;
+}
+
+export interface SignedCopy {
+  /** OUTDIR/NAME.aci (a link to the result's image) and its signature. */
+  readonly image: string;
+  readonly signature: string;
+  /** The public key postprocess.sh exported (`OUTDIR/pubkey-FINGERPRINT.asc`). */
+  readonly keyFile: string;
+  readonly stdout: string;
+}
+
+/**
+ * Signs `bytes` as users do, the one signer there is: laid out as a Nix result holding
+ * `fileName` and postprocess.sh, whose run (with `env`: GNUPGHOME, NIX2ACI_SIGNING_KEY) signs into
+ * a fresh OUTDIR. Throws with postprocess.sh's output when it fails.
+ */
+export function signWithPostprocess(bytes: Buffer, env: NodeJS.ProcessEnv, fileName = "signme-1.0-linux-amd64.aci", args: readonly string[] = []): SignedCopy {
+  const dir = tempDir("result");
+  writeFileSync(join(dir, fileName), bytes);
+  copyFileSync(join(repoRoot, "nix", "postprocess.sh"), join(dir, "postprocess.sh"));
+  chmodSync(join(dir, "postprocess.sh"), 0o555);
+  const outdir = join(tempDir("signed"), "out");
+  const run = spawnSync(join(dir, "postprocess.sh"), [...args, outdir], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (run.status !== 0) throw new Error(`postprocess.sh failed (${run.status}):\n${run.stderr}${run.stdout}`);
+  const keyFile = /^key +(\S+)/m.exec(run.stdout)?.[1];
+  if (keyFile === undefined) throw new Error(`postprocess.sh named no key file:\n${run.stdout}`);
+  return { image: join(outdir, fileName), signature: join(outdir, `${fileName}.asc`), keyFile, stdout: run.stdout };
 }
