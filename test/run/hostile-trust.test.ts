@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { busyboxRootfs, manifestFor, tarBytes } from "./support/aci.js";
 import { cli } from "./support/bundled-cli.js";
@@ -55,6 +55,10 @@ describe("untrusted input is refused before it is decompressed", () => {
     const result = await cli(["trust", `--prefix=${NAME}`, trusted.publicKeyFile], { env: host.env });
     expect(result.code, result.stderr).toBe(0);
   });
+  afterAll(() => {
+    trusted?.dispose();
+    stranger?.dispose();
+  });
 
   it("an unsigned image: 'not signed', nothing decompressed", async () => {
     const image = write(host, "unsigned.aci", corruptAfterManifest());
@@ -97,11 +101,13 @@ describe("hostile trust store and signature files: one line, no hang", () => {
     image = write(host, "app.aci", gzipSync(tarBytes([{ path: "manifest", type: "File", data: JSON.stringify(manifestFor(NAME, { exec: ["/bin/true"] })) }, ...busyboxRootfs()])));
   });
 
-  it("NIX2ACI_TRUST_DIR naming a file: run says it cannot read the trusted keys", async () => {
+  afterAll(() => key?.dispose());
+
+  it("NIX2ACI_TRUST_DIR naming a file: run says it cannot read the trust folder", async () => {
     key.sign(image);
     const file = join(host.dir, "not-a-folder");
     writeFileSync(file, "");
-    await expectRun({ ...host, trust: file }, [image], { code: 125, error: /cannot read the trusted keys in '.*not-a-folder': ENOTDIR/ });
+    await expectRun({ ...host, trust: file }, [image], { code: 125, error: /cannot read the trust folder '.*not-a-folder\/root\.d': not a folder \(check NIX2ACI_TRUST_DIR\)/ });
   });
 
   it("a FIFO as IMAGE.aci.asc: run and verify refuse it instead of waiting for a writer", async () => {
