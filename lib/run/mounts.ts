@@ -144,12 +144,14 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 /**
- * Resolves and creates every mount point inside `root` (the run's own root), parents first, each
- * seen through the mounts before it. Nothing of the image may run while this happens.
+ * Resolves and creates every mount point inside the run's own root, parents first, each seen
+ * through the mounts before it. `lookRoot` is where we see that root (an overlay is mounted only
+ * in the sandbox's namespace: /proc/PID/root/…), `mountRoot` where the mounts go. Nothing of the
+ * image may run while this happens.
  */
-export async function prepareMounts(root: string, mounts: readonly PlannedMount[]): Promise<PreparedFilesystem> {
+export async function prepareMounts(lookRoot: string, mountRoot: string, mounts: readonly PlannedMount[]): Promise<PreparedFilesystem> {
   const binds = new Map<string, ViewBind>();
-  const view: ContainerView = { root, binds };
+  const view: ContainerView = { root: lookRoot, binds };
   const prepared: PreparedMount[] = [];
   for (const mount of mounts) {
     const what = `${mount.describe} path '${mount.target}'`;
@@ -166,7 +168,7 @@ export async function prepareMounts(root: string, mounts: readonly PlannedMount[
       );
     }
     binds.set(resolved.containerPath, { source: mount.source, ...(mount.readOnly ? { readOnly: mount.what } : {}) });
-    prepared.push({ source: mount.source, hostTarget: join(root, resolved.containerPath), readOnly: mount.readOnly });
+    prepared.push({ source: mount.source, hostTarget: join(mountRoot, resolved.containerPath), readOnly: mount.readOnly });
   }
   const special = async (path: string): Promise<string> => {
     const resolved = await resolveInRoot(view, path, `the sandbox's ${path}`, "directory");

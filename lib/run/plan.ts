@@ -12,7 +12,7 @@ import { resolveIdentity } from "./identity.js";
 import type { ContainerView } from "./in-root.js";
 import { planIsolators } from "./isolators.js";
 import { planMounts, type EmptyVolumeDir, type PlannedMount } from "./mounts.js";
-import type { RunRoot } from "./run-root.js";
+import type { OverlayLayers, RunRoot } from "./run-root.js";
 
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -25,6 +25,8 @@ export interface RunPlan {
   readonly workingDirectory: string;
   /** The run's own root (host directory that becomes `/`). */
   readonly root: string;
+  /** Overlay mode: the layers mounted at `root` for each launch. */
+  readonly overlay?: OverlayLayers;
   /** Mounted from outside the app's namespaces before each launch (mounts.ts). */
   readonly mounts: readonly PlannedMount[];
   readonly emptyVolumes: readonly EmptyVolumeDir[];
@@ -87,7 +89,7 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
   const mounts = [...storeMount, ...planned.mounts];
   // Volumes are only bound at launch; for looking up users the image's own files are what count.
   const view: ContainerView = {
-    root: runRoot.root,
+    root: runRoot.imageRoot,
     binds: new Map(storeMount.map((mount) => [mount.target, { source: mount.source, readOnly: mount.what }])),
   };
   const identity = await resolveIdentity(view, options.user ?? app.user, options.group ?? app.group);
@@ -130,6 +132,7 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
     env,
     workingDirectory,
     root: runRoot.root,
+    ...(runRoot.overlay === undefined ? {} : { overlay: runRoot.overlay }),
     mounts,
     emptyVolumes: planned.emptyVolumes,
     sandboxArgs: args,

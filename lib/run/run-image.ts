@@ -8,8 +8,8 @@ import { cacheDir, ensureUnpacked, openCache, runOwner, sweepAbandoned } from ".
 import { RunError } from "./errors.js";
 import { planRun, type RunPlan } from "./plan.js";
 import { checkPlatform } from "./platform.js";
-import { prepareRunRoot } from "./run-root.js";
-import { isHostRoot, launch } from "./sandbox.js";
+import { copyRunRoot, prepareOverlay, type RunRoot } from "./run-root.js";
+import { isHostRoot, launch, OverlayRefused } from "./sandbox.js";
 import { checkImageSignature } from "./signature.js";
 import { RunSignals } from "./signals.js";
 import { findTool } from "./tools.js";
@@ -74,26 +74,32 @@ export async function runImage(options: RunOptions, environment: RunImageEnviron
     image = undefined;
 
     runDir = await mkdtemp(join(cache.runs, `run-${process.pid}-`));
-    const runRoot = await prepareRunRoot(unpacked.rootfs, join(runDir, "root"), signal);
-    const plan = await planRun({
-      manifest: info.manifest,
-      options,
-      runRoot,
-      volumesDir: join(runDir, "volumes"),
-      hostname: `nix2aci-${randomBytes(4).toString("hex")}`,
-    });
+    const dir = runDir;
+    const planFor = (runRoot: RunRoot): Promise<RunPlan> =>
+      planRun({ manifest: info.manifest, options, runRoot, volumesDir: join(dir, "volumes"), hostname: `nix2aci-${randomBytes(4).toString("hex")}` });
+    let plan = await planFor((await prepareOverlay(unpacked.rootfs, dir)) ?? (await copyRunRoot(unpacked.rootfs, join(dir, "copy"), signal)));
     for (const message of plan.warnings) warn(message);
     await makeEmptyVolumes(plan);
     environment.onPlan?.(plan);
+    const start = async (command: readonly string[], describe: string, interactive: boolean, say: (message: string) => void): Promise<number> => {
+      try {
+        return await launch(plan, { interactive, command, describe, signals, warn: say });
+      } catch (error) {
+        if (!(error instanceof OverlayRefused)) throw error;
+        warn(`the kernel would not mount this run's overlay (${error.message}); copying the image's root instead`);
+        plan = await planFor(await copyRunRoot(unpacked.rootfs, join(dir, "copy"), signal));
+        return launch(plan, { interactive, command, describe, signals, warn: say });
+      }
+    };
     // rkt: a failing pre-start handler stops the app; post-stop runs whatever the app did.
     if (plan.preStart !== undefined) {
-      const code = await launch(plan, { interactive: false, command: plan.preStart, describe: "pre-start event handler", signals, warn: () => undefined });
+      const code = await start(plan.preStart, "pre-start event handler", false, () => undefined);
       if (code !== 0) throw new RunError(`the pre-start event handler ${JSON.stringify(plan.preStart)} exited ${code}: the app was not started`);
     }
-    const code = await launch(plan, { interactive: options.interactive, command: plan.command, describe: "app", signals, warn });
+    const code = await start(plan.command, "app", options.interactive, warn);
     if (plan.postStop !== undefined) {
       try {
-        const stopCode = await launch(plan, { interactive: false, command: plan.postStop, describe: "post-stop event handler", signals, warn: () => undefined });
+        const stopCode = await start(plan.postStop, "post-stop event handler", false, () => undefined);
         if (stopCode !== 0) warn(`the post-stop event handler ${JSON.stringify(plan.postStop)} exited ${stopCode}`);
       } catch (error) {
         warn(`the post-stop event handler did not run: ${asRunError(error).message}`);

@@ -1,21 +1,23 @@
 /**
- * Starts one sandboxed process (the app, or an event handler) and waits for it. Two bubblewraps:
+ * Starts one sandboxed process (the app, or an event handler) and waits for it, in three steps:
  *
- * - The outer one makes a private mount namespace *outside* the app's user namespace (as root:
- *   owned by the host's; otherwise a user namespace of its own) and mounts the volumes and the
- *   cached store into the run's root there. When the inner bwrap then creates the app's user and
- *   mount namespaces, the kernel copies those mounts as locked: read-only stays read-only and
- *   nothing can be unmounted to uncover what is beneath, even for an app with CAP_SYS_ADMIN.
- *   Every target was resolved inside the image's root beforehand (mounts.ts), so no symlink of
- *   the image can point a mount at the host.
- * - The inner one is the app's sandbox: `--bind ROOT /`, its own /proc and /dev, namespaces,
- *   environment, capabilities. As root, its identity is exact: `setpriv` sets uid, gid and
- *   supplementary groups, bwrap creates the user namespace owned by that uid and blocks
- *   (--userns-block-fd) while we write an identity uid/gid map into it; it mounts with the
- *   namespace's capabilities and drops them before exec. (bwrap's own `--uid` maps one uid onto
- *   root: every root-owned file would belong to the "non-root" app; its `--userns` path dies in
- *   setgid after dropping privileges.) Not as root, bwrap maps the app's uid/gid onto the caller,
- *   with a warning when that changes what the app can see.
+ * 1. **Setup namespace.** `unshare` makes a private mount namespace outside the app's (as host
+ *    root: in the host's user namespace; otherwise in a user namespace of its own), and a small
+ *    shell script mounts the run's overlay there, says "ready" and waits. Through
+ *    /proc/PID/root we then see the run's root exactly as the sandbox will, and prepare it
+ *    (mounts.ts: mount points resolved inside the image and created; the working directory and
+ *    the program checked, exec-check.ts) while nothing of the image runs.
+ * 2. **Outer bubblewrap** (its options written to it once that is done): mounts the volumes onto
+ *    the canonical, symlink-free targets. Made here, outside the app's user namespace, these
+ *    mounts (and the overlay) reach the app *locked*: read-only cannot be remounted writable and
+ *    nothing can be unmounted to uncover what is beneath, even by an app with CAP_SYS_ADMIN.
+ * 3. **Inner bubblewrap**: the app's sandbox, `--bind ROOT /`, its own /proc and /dev, namespaces,
+ *    environment, capabilities. As root its identity is exact: `setpriv` sets uid, gid and
+ *    supplementary groups, bwrap creates the user namespace owned by that uid and blocks
+ *    (--userns-block-fd) while we write an identity uid/gid map into it. (bwrap's own `--uid`
+ *    maps one uid onto root: every root-owned file would belong to the "non-root" app; its
+ *    `--userns` path dies in setgid after dropping privileges.) Not as root, bwrap maps the app's
+ *    uid/gid onto the caller, with a warning when that changes what the app can see.
  *
  * The inner bwrap's `--json-status-fd` reports `exit-code` only once the program was executed:
  * without it, the failure is bubblewrap's (its message is on stderr), never the app's.
@@ -37,11 +39,33 @@ const FULL_RANGE = "0 0 4294967295\n";
 const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const OVERFLOW_ID = 65534;
 
-// File descriptors handed to the bwraps.
-const BLOCK_FD = 3; // inner: written once the user namespace map is in place (root only)
-const INFO_FD = 4; // inner: {"child-pid": N} (pid 1 of the sandbox) once cloned
-const STATUS_FD = 5; // inner: {"exit-code": N} once the program ran and ended
-const OUTER_INFO_FD = 6; // outer: {"child-pid": N} once its namespace exists
+// File descriptors of the launch, all pipes to us.
+const BLOCK_FD = 3; // inner bwrap: written once the user namespace map is in place (root only)
+const INFO_FD = 4; // inner bwrap: {"child-pid": N} (pid 1 of the sandbox) once cloned
+const STATUS_FD = 5; // inner bwrap: {"exit-code": N} once the program ran and ended
+const OUTER_INFO_FD = 6; // outer bwrap: {"child-pid": N} once its namespace exists
+const READY_FD = 7; // setup script: "ready" once the overlay is mounted
+const OUTER_ARGS_FD = 8; // outer bwrap reads its options here (--args)
+const MOUNT_ERROR_FD = 9; // setup script: mount(8)'s complaint, if the overlay cannot be mounted
+const INNER_ARGS_FD = 10; // inner bwrap reads its options here (--args)
+const FD_COUNT = 11;
+
+/** Exit status of the setup script when the kernel refused the overlay (the caller copies instead). */
+const OVERLAY_REFUSED = 99;
+
+/** $1..$4: lower, upper, work, mount point (all empty: no overlay); then the outer bwrap's command. */
+const SETUP_SCRIPT = [
+  `if [ -n "$1" ]; then mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$4" 2>&${MOUNT_ERROR_FD} || exit ${OVERLAY_REFUSED}; fi`,
+  `echo ready >&${READY_FD}`,
+  `exec ${READY_FD}>&- ${MOUNT_ERROR_FD}>&-`,
+  "shift 4",
+  'exec "$@"',
+].join("\n");
+
+/** The kernel (or the cache's file system) would not mount the run's overlay. */
+export class OverlayRefused extends Error {
+  override readonly name = "OverlayRefused";
+}
 
 export interface LaunchOptions {
   readonly interactive: boolean;
@@ -65,33 +89,60 @@ function appPid(sandboxPid: number): number | undefined {
   }
 }
 
-function outerArgs(asRoot: boolean, fs: PreparedFilesystem): string[] {
-  const args = [...(asRoot ? [] : ["--unshare-user"]), "--dev-bind", "/", "/", "--die-with-parent", "--info-fd", String(OUTER_INFO_FD)];
+/**
+ * Root of the initial user namespace (full uid map): only then can we write arbitrary id maps.
+ * Root inside some container's user namespace takes the unprivileged path.
+ */
+export function isHostRoot(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    return readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/).join(" ") === "0 0 4294967295";
+  } catch {
+    return false;
+  }
+}
+
+function outerArgs(fs: PreparedFilesystem): string[] {
+  const args = ["--dev-bind", "/", "/", "--die-with-parent", "--info-fd", String(OUTER_INFO_FD)];
   for (const mount of fs.mounts) args.push(mount.readOnly ? "--ro-bind" : "--bind", mount.source, mount.hostTarget);
   return args;
 }
 
-function innerArgs(plan: RunPlan, fs: PreparedFilesystem, options: LaunchOptions, asRoot: boolean, warn: (m: string) => void): string[] {
-  const bwrap = findTool("bwrap", "bubblewrap");
-  const sandbox = [
-    "--info-fd", String(INFO_FD), "--json-status-fd", String(STATUS_FD),
+function innerArgs(plan: RunPlan, fs: PreparedFilesystem, options: LaunchOptions, asRoot: boolean): string[] {
+  const user = asRoot ? ["--userns-block-fd", String(BLOCK_FD)] : ["--uid", String(plan.uid), "--gid", String(plan.gid)];
+  return [
+    "--unshare-user", ...user, "--info-fd", String(INFO_FD), "--json-status-fd", String(STATUS_FD),
     "--bind", plan.root, "/", "--proc", fs.proc, "--dev", fs.dev,
     // Its own session (non-interactive): terminal signals reach only us, and the app's process
     // group is the sandbox's, so a signal forwarded to the group reaches a shell's children too.
     ...(options.interactive ? [] : ["--new-session"]),
-    ...plan.sandboxArgs, "--", ...options.command,
+    ...plan.sandboxArgs,
   ];
+}
+
+/** setup script, then outer bwrap (options from OUTER_ARGS_FD), then [setpriv] inner bwrap. */
+function commandLine(plan: RunPlan, options: LaunchOptions, asRoot: boolean, warn: (m: string) => void): { file: string; args: string[] } {
+  const bwrap = findTool("bwrap", "bubblewrap");
+  const unshare = findTool("unshare", "util-linux");
+  const inner = [bwrap, "--args", String(INNER_ARGS_FD), "--", ...options.command];
+  let sandbox = inner;
   if (asRoot) {
     const setpriv = findTool("setpriv", "util-linux");
     const groups = plan.supplementaryGids.length > 0 ? ["--groups", plan.supplementaryGids.join(",")] : ["--clear-groups"];
-    return [setpriv, "--reuid", String(plan.uid), "--regid", String(plan.gid), ...groups, "--", bwrap, "--unshare-user", "--userns-block-fd", String(BLOCK_FD), ...sandbox];
+    sandbox = [setpriv, "--reuid", String(plan.uid), "--regid", String(plan.gid), ...groups, "--", ...inner];
+  } else {
+    if (plan.uid !== 0) {
+      // The unpacked image belongs to the caller (no chown without root), and the caller is who uid N is.
+      warn(`not running as root: uid ${plan.uid} is mapped onto your own user, so it owns (and can write) every file of the image; other users' files appear as nobody`);
+    }
+    if (plan.supplementaryGids.length > 0) warn(`not running as root: supplementaryGIDs ${plan.supplementaryGids.join(",")} cannot be set`);
   }
-  if (plan.uid !== 0) {
-    // The unpacked image belongs to the caller (no chown without root), and the caller is who uid N is.
-    warn(`not running as root: uid ${plan.uid} is mapped onto your own user, so it owns (and can write) every file of the image; other users' files appear as nobody`);
-  }
-  if (plan.supplementaryGids.length > 0) warn(`not running as root: supplementaryGIDs ${plan.supplementaryGids.join(",")} cannot be set`);
-  return [bwrap, "--unshare-user", "--uid", String(plan.uid), "--gid", String(plan.gid), ...sandbox];
+  const layers = plan.overlay === undefined ? ["", "", "", ""] : [plan.overlay.lower, plan.overlay.upper, plan.overlay.work, plan.root];
+  const namespaces = asRoot ? ["--mount", "--propagation", "private"] : ["--user", "--map-root-user", "--mount", "--propagation", "private"];
+  return {
+    file: unshare,
+    args: [...namespaces, "--", "/bin/sh", "-c", SETUP_SCRIPT, "nix2aci-setup", ...layers, bwrap, "--args", String(OUTER_ARGS_FD), "--", ...sandbox],
+  };
 }
 
 /** Who the app is for file permission checks, as seen inside the sandbox. */
@@ -106,9 +157,12 @@ function execIdentity(plan: RunPlan, asRoot: boolean): ExecIdentity {
   };
 }
 
-/** Everything the sandbox will use must be there before it starts: mount points, directory, program. */
-async function checkFilesystem(plan: RunPlan, options: LaunchOptions, asRoot: boolean): Promise<PreparedFilesystem> {
-  const fs = await prepareMounts(plan.root, plan.mounts);
+/**
+ * Everything the sandbox will use must be there before it starts: mount points, directory,
+ * program. `lookRoot` shows the run's root as the sandbox will see it.
+ */
+async function prepareFilesystem(plan: RunPlan, options: LaunchOptions, asRoot: boolean, lookRoot: string): Promise<PreparedFilesystem> {
+  const fs = await prepareMounts(lookRoot, plan.root, plan.mounts);
   const what = `workingDirectory '${plan.workingDirectory}'`;
   const directory = await resolveInRoot(fs.view, plan.workingDirectory, what);
   if (directory === undefined || !(await stat(directory.hostPath)).isDirectory()) {
@@ -117,19 +171,6 @@ async function checkFilesystem(plan: RunPlan, options: LaunchOptions, asRoot: bo
   const program = options.command[0] ?? "";
   await checkExecutable(fs.view, program, plan.env.get("PATH") ?? "", execIdentity(plan, asRoot), `${options.describe} exec`);
   return fs;
-}
-
-/**
- * Root of the initial user namespace (full uid map): only then can we write arbitrary id maps.
- * Root inside some container's user namespace takes the unprivileged path.
- */
-export function isHostRoot(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    return readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/).join(" ") === "0 0 4294967295";
-  } catch {
-    return false;
-  }
 }
 
 function collect(stream: Readable | null | undefined, onData: (text: string) => void = () => undefined): { text: string } {
@@ -146,26 +187,32 @@ function pidIn(text: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+function nulSeparated(args: readonly string[]): Buffer {
+  return Buffer.from(args.map((arg) => `${arg}\0`).join(""));
+}
+
 /** Runs the planned sandbox; resolves to the program's exit status (128+N when killed by signal N). */
 export async function launch(plan: RunPlan, options: LaunchOptions): Promise<number> {
   const warn = options.warn ?? ((message: string) => process.stderr.write(`nix2aci run: warning: ${message}\n`));
   const asRoot = isHostRoot();
-  const fs = await checkFilesystem(plan, options, asRoot);
   options.signals.check();
-  const bwrap = findTool("bwrap", "bubblewrap");
-  const inner = innerArgs(plan, fs, options, asRoot, warn);
-
-  const child: ChildProcess = spawn(bwrap, [...outerArgs(asRoot, fs), "--", ...inner], {
-    stdio: [options.interactive ? "inherit" : "ignore", "inherit", "inherit", "pipe", "pipe", "pipe", "pipe"],
+  const { file, args } = commandLine(plan, options, asRoot, warn);
+  const child: ChildProcess = spawn(file, args, {
+    stdio: [options.interactive ? "inherit" : "ignore", "inherit", "inherit", ...Array<"pipe">(FD_COUNT - 3).fill("pipe")],
     env: { PATH: HOST_PATH },
     // Interactive: the app shares our terminal and process group (a shell can take the foreground).
     detached: !options.interactive,
   });
   const pipes = child.stdio as unknown as readonly (Readable | Writable | null)[];
-  const blockFd = pipes[BLOCK_FD] as Writable | null;
-  blockFd?.on("error", () => undefined);
+  for (const fd of [BLOCK_FD, OUTER_ARGS_FD, INNER_ARGS_FD]) (pipes[fd] as Writable | null)?.on("error", () => undefined);
   const status = collect(pipes[STATUS_FD] as Readable | null);
   const outerInfo = collect(pipes[OUTER_INFO_FD] as Readable | null);
+  const mountError = collect(pipes[MOUNT_ERROR_FD] as Readable | null);
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once("error", (error: NodeJS.ErrnoException) => reject(new RunError(`cannot start ${file}: ${error.message}`)));
+    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve([code, signal]));
+  });
+  closed.catch(() => undefined);
 
   let sandboxPid: number | undefined;
   let mapFailure: Error | undefined;
@@ -176,7 +223,7 @@ export async function launch(plan: RunPlan, options: LaunchOptions): Promise<num
     try {
       writeFileSync(`/proc/${sandboxPid}/uid_map`, FULL_RANGE);
       writeFileSync(`/proc/${sandboxPid}/gid_map`, FULL_RANGE);
-      blockFd?.end("1");
+      (pipes[BLOCK_FD] as Writable | null)?.end("1");
     } catch (error) {
       mapFailure = error as Error;
       child.kill("SIGKILL");
@@ -199,23 +246,45 @@ export async function launch(plan: RunPlan, options: LaunchOptions): Promise<num
     }
   };
 
-  const [code, signal] = await options.signals.forwardingTo(forward, () =>
-    new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once("error", (error: NodeJS.ErrnoException) => reject(new RunError(`cannot start ${bwrap}: ${error.message}`)));
-      child.once("close", (c: number | null, s: NodeJS.Signals | null) => resolve([c, s]));
-    }),
-  );
-  if (mapFailure !== undefined) throw new RunError(`cannot write the sandbox's user namespace map: ${mapFailure.message}`);
-  const exited = /"exit-code"\s*:\s*(\d+)/.exec(status.text);
-  if (exited !== null) return Number(exited[1]);
-  // Killed before it could report (Ctrl-C at the terminal of an interactive run reaches bwrap too).
-  if (signal !== null) return 128 + (constants.signals[signal] ?? 0);
-  if (code !== null && code > 128) return code;
-  if (pidIn(outerInfo.text) === undefined || sandboxPid === undefined) {
-    throw new RunError(
-      `the sandbox could not be created (bubblewrap exit ${code}; its message is above). ` +
-        `Is this process allowed to create user namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,
-    );
-  }
-  throw new RunError(`bubblewrap could not start the ${options.describe} (exit ${code}; its message is above); the ${options.describe} did not run`);
+  return options.signals.forwardingTo(forward, async () => {
+    // 1. The setup namespace is ready (or the overlay was refused, or namespaces are not allowed).
+    const ready = await new Promise<boolean>((resolve) => {
+      (pipes[READY_FD] as Readable | null)?.once("data", () => resolve(true));
+      void closed.then(() => resolve(false), () => resolve(false));
+    });
+    if (!ready) {
+      const [code] = await closed;
+      if (code === OVERLAY_REFUSED) throw new OverlayRefused(mountError.text.trim() || "mount -t overlay failed");
+      throw new RunError(
+        `the sandbox could not be created (unshare exit ${code}; its message is above). ` +
+          `Is this process allowed to create user and mount namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,
+      );
+    }
+    // 2. Prepare the root as the sandbox will see it, then let the bubblewraps go.
+    try {
+      const fs = await prepareFilesystem(plan, options, asRoot, `/proc/${child.pid}/root${plan.root}`);
+      options.signals.check();
+      (pipes[OUTER_ARGS_FD] as Writable | null)?.end(nulSeparated(outerArgs(fs)));
+      (pipes[INNER_ARGS_FD] as Writable | null)?.end(nulSeparated(innerArgs(plan, fs, options, asRoot)));
+    } catch (error) {
+      child.kill("SIGKILL");
+      await closed.catch(() => undefined);
+      throw error;
+    }
+    // 3. The program's status, or bubblewrap's failure.
+    const [code, signal] = await closed;
+    if (mapFailure !== undefined) throw new RunError(`cannot write the sandbox's user namespace map: ${mapFailure.message}`);
+    const exited = /"exit-code"\s*:\s*(\d+)/.exec(status.text);
+    if (exited !== null) return Number(exited[1]);
+    // Killed before it could report (Ctrl-C at the terminal of an interactive run reaches bwrap too).
+    if (signal !== null) return 128 + (constants.signals[signal] ?? 0);
+    if (code !== null && code > 128) return code;
+    if (pidIn(outerInfo.text) === undefined || sandboxPid === undefined) {
+      throw new RunError(
+        `the sandbox could not be created (bubblewrap exit ${code}; its message is above). ` +
+          `Is this process allowed to create user namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,
+      );
+    }
+    throw new RunError(`bubblewrap could not start the ${options.describe} (exit ${code}; its message is above); the ${options.describe} did not run`);
+  });
 }

@@ -97,15 +97,16 @@ describe("hostile mount points: resolved inside the image's root, never on the h
   });
 });
 
-// What an app that keeps CAP_SYS_ADMIN tries: make the read-only mounts writable, or remove them.
+// What an app that keeps CAP_SYS_ADMIN tries: make the read-only volume writable, remove the
+// mounts, write the image's files (those writes may land only in the run's own layer).
 const ATTACK = [
   "exec > /out/attack 2>&1",
   "/bin/busybox mount -o remount,bind,rw /ro && echo remounted-volume",
   "echo pwned > /ro/file && echo wrote-volume",
-  "/bin/busybox mount -o remount,bind,rw /nix/store && echo remounted-store",
-  "echo pwned > /nix/store/abc-pkg/data && echo wrote-store",
-  "/bin/busybox umount -l /nix/store && echo unmounted-store",
   "/bin/busybox umount -l /ro && echo unmounted-volume",
+  "/bin/busybox umount -l / && echo unmounted-root",
+  "chmod 0777 /nix/store/abc-pkg; echo pwned > /nix/store/abc-pkg/data && echo wrote-store-in-run",
+  "cat /nix/store/abc-pkg/data",
   "grep CapEff /proc/self/status",
 ].join("\n");
 
@@ -140,9 +141,11 @@ describe("an app that keeps CAP_SYS_ADMIN cannot undo read-only mounts", () => {
       await run([...flags, image]);
       expect(snapshot(cached)).toEqual(before);
       const seen = readFileSync(join(host.out, "attack"), "utf8");
-      // The capability is there (bit 21), yet nothing was remounted, written or unmounted.
+      // The capability is there (bit 21), yet nothing was remounted or unmounted, the volume was
+      // not written, and the image's file changed only in this run's own view.
       expect(seen).toMatch(/CapEff:\s+0000000000(2|a)0000b/);
-      expect(seen).not.toMatch(/remounted|wrote|unmounted/);
+      expect(seen).not.toMatch(/remounted|wrote-volume|unmounted/);
+      expect(seen).toMatch(/^pwned$/m);
       expect(readFileSync(join(ro, "file"), "utf8")).toBe("host data\n");
     });
   }

@@ -83,7 +83,7 @@ describe("nix2aci run: clear failures", () => {
       ["bwrap", "--unshare-user", "--disable-userns", "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--"],
     );
     expect(result.code).toBe(125);
-    expect(result.stderr).toMatch(/nix2aci run: the sandbox could not be created .* allowed to create user namespaces/);
+    expect(result.stderr).toMatch(/nix2aci run: the sandbox could not be created .* allowed to create user and mount namespaces/);
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
