@@ -73,15 +73,20 @@ export interface ExtractOptions extends ReadOptions {
   readonly expectedImageId?: string;
 }
 
-export async function extractImage(imagePath: string, dir: string, options: ExtractOptions = {}): Promise<ImageInfo> {
-  try {
-    await stat(dir);
-    throw new ImageError(imagePath, `cannot extract into '${dir}': it already exists`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  await mkdir(dirname(dir), { recursive: true });
-  const staging = join(dirname(dir), `.${basename(dir)}.unpacking-${process.pid}-${randomBytes(6).toString("hex")}`);
+export interface Unpacked {
+  readonly info: ImageInfo;
+  /** The complete tree (`manifest`, `rootfs/`), still under its staging name: rename it into place. */
+  readonly staging: string;
+}
+
+/**
+ * Unpacks an image into a new staging directory in `parent` (`.NAME.unpacking-PID-RANDOM`) and
+ * leaves the final name to the caller, who may only know it from the image ID this pass computes.
+ * On any failure or abort the staging directory is removed.
+ */
+export async function unpackImage(imagePath: string, parent: string, name: string, options: ExtractOptions = {}): Promise<Unpacked> {
+  await mkdir(parent, { recursive: true });
+  const staging = join(parent, `.${name}.unpacking-${process.pid}-${randomBytes(6).toString("hex")}`);
   await mkdir(staging, { mode: 0o700 });
   const directories: Metadata[] = [];
 
@@ -118,7 +123,7 @@ export async function extractImage(imagePath: string, dir: string, options: Extr
 
   try {
     const walked = await walkImage(imagePath, { ...options, visit });
-    const info = toImageInfo(imagePath, walked);
+    const info = await toImageInfo(imagePath, walked);
     if (options.expectedImageId !== undefined && info.imageId !== options.expectedImageId) {
       throw new ImageError(imagePath, "the file changed while it was being read (its image ID differs between two reads)");
     }
@@ -131,13 +136,31 @@ export async function extractImage(imagePath: string, dir: string, options: Extr
       });
     }
     await chmod(staging, 0o755);
-    await rename(staging, dir);
-    return info;
+    return { info, staging };
   } catch (error) {
     await removeTree(staging);
     throw error;
   }
 }
+
+/** Unpacks an image into `dir`, which must not exist; it appears whole or not at all. */
+export async function extractImage(imagePath: string, dir: string, options: ExtractOptions = {}): Promise<ImageInfo> {
+  try {
+    await stat(dir);
+    throw new ImageError(imagePath, `cannot extract into '${dir}': it already exists`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const { info, staging } = await unpackImage(imagePath, dirname(dir), basename(dir), options);
+  try {
+    await rename(staging, dir);
+  } catch (error) {
+    await removeTree(staging);
+    throw error;
+  }
+  return info;
+}
+
 
 /** rm -rf that also copes with read-only directories (0555 store paths) when not root. */
 export async function removeTree(path: string): Promise<void> {

@@ -17,4 +17,4 @@ export {
 } from "./manifest.js";
 export { readImage, readImageManifest, type ImageInfo } from "./read.js";
 export { openImageFile, fileIdentity, sameFile, type FileIdentity, type ReadOptions } from "./walk.js";
-export { extractImage, removeTree, stagingOwner, type ExtractOptions } from "./extract.js";
+export { extractImage, unpackImage, removeTree, stagingOwner, type ExtractOptions, type Unpacked } from "./extract.js";

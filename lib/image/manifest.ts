@@ -2,9 +2,10 @@
  * The image manifest as far as reading and running need it. Unknown keys are kept (appc ignores
  * them); the fields used here are checked, and a mistake names the field path. The public types
  * are written out here (not inferred from zod) so the published `.d.ts` names no dependency's
- * types; the schema is checked against them by the compiler.
+ * types; the schema is checked against them by the compiler. zod is loaded on first use (~120 ms
+ * of start-up that a warm `nix2aci run`, which reads no new manifest, does not pay).
  */
-import { z } from "zod";
+import type * as Zod from "zod";
 
 export interface NameValue {
   readonly name: string;
@@ -62,49 +63,54 @@ export interface ImageManifest {
   readonly [key: string]: unknown;
 }
 
-const nameValue = z.object({ name: z.string(), value: z.string() });
+let schema: Promise<Zod.ZodType<ImageManifest>> | undefined;
 
-const mountPoint = z.looseObject({
-  name: z.string().min(1),
-  path: z.string().startsWith("/", "must be an absolute path"),
-  readOnly: z.boolean().optional(),
-});
+async function manifestSchema(): Promise<Zod.ZodType<ImageManifest>> {
+  const { z } = await import("zod");
+  const nameValue = z.object({ name: z.string(), value: z.string() });
 
-const isolator = z.looseObject({ name: z.string().min(1), value: z.unknown() });
+  const mountPoint = z.looseObject({
+    name: z.string().min(1),
+    path: z.string().startsWith("/", "must be an absolute path"),
+    readOnly: z.boolean().optional(),
+  });
 
-const eventHandler = z.looseObject({
-  name: z.enum(["pre-start", "post-stop"]),
-  exec: z.array(z.string()).min(1, "must not be empty"),
-});
+  const isolator = z.looseObject({ name: z.string().min(1), value: z.unknown() });
 
-const port = z.looseObject({
-  name: z.string().min(1),
-  protocol: z.string(),
-  port: z.number().int(),
-  socketActivated: z.boolean().optional(),
-});
+  const eventHandler = z.looseObject({
+    name: z.enum(["pre-start", "post-stop"]),
+    exec: z.array(z.string()).min(1, "must not be empty"),
+  });
 
-const app = z.looseObject({
-  exec: z.array(z.string()).min(1, "must not be empty").optional(),
-  user: z.string().min(1, "must not be empty"),
-  group: z.string().min(1, "must not be empty"),
-  supplementaryGIDs: z.array(z.number().int().nonnegative()).optional(),
-  workingDirectory: z.string().startsWith("/", "must be an absolute path").optional(),
-  environment: z.array(nameValue).optional(),
-  isolators: z.array(isolator).optional(),
-  mountPoints: z.array(mountPoint).optional(),
-  eventHandlers: z.array(eventHandler).optional(),
-  ports: z.array(port).optional(),
-});
+  const port = z.looseObject({
+    name: z.string().min(1),
+    protocol: z.string(),
+    port: z.number().int(),
+    socketActivated: z.boolean().optional(),
+  });
 
-const manifestSchema: z.ZodType<ImageManifest> = z.looseObject({
-  acKind: z.literal("ImageManifest"),
-  acVersion: z.string(),
-  name: z.string().min(1),
-  labels: z.array(nameValue).optional(),
-  annotations: z.array(nameValue).optional(),
-  app: app.optional(),
-});
+  const app = z.looseObject({
+    exec: z.array(z.string()).min(1, "must not be empty").optional(),
+    user: z.string().min(1, "must not be empty"),
+    group: z.string().min(1, "must not be empty"),
+    supplementaryGIDs: z.array(z.number().int().nonnegative()).optional(),
+    workingDirectory: z.string().startsWith("/", "must be an absolute path").optional(),
+    environment: z.array(nameValue).optional(),
+    isolators: z.array(isolator).optional(),
+    mountPoints: z.array(mountPoint).optional(),
+    eventHandlers: z.array(eventHandler).optional(),
+    ports: z.array(port).optional(),
+  });
+
+  return z.looseObject({
+    acKind: z.literal("ImageManifest"),
+    acVersion: z.string(),
+    name: z.string().min(1),
+    labels: z.array(nameValue).optional(),
+    annotations: z.array(nameValue).optional(),
+    app: app.optional(),
+  });
+}
 
 /**
  * Deepest nesting of arrays and objects accepted. appc manifests are a few levels deep; a
@@ -125,8 +131,8 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Parses manifest JSON text; throws an Error whose message names the broken field. */
-export function parseManifest(text: string): ImageManifest {
+/** Parses manifest JSON text; rejects with an Error whose message names the broken field. */
+export async function parseManifest(text: string): Promise<ImageManifest> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -134,7 +140,8 @@ export function parseManifest(text: string): ImageManifest {
     throw new Error(`manifest is not JSON: ${(error as Error).message}`);
   }
   if (deeperThan(json, MAX_MANIFEST_DEPTH)) throw new Error(`manifest nests arrays/objects deeper than ${MAX_MANIFEST_DEPTH} levels`);
-  const parsed = manifestSchema.safeParse(json);
+  schema ??= manifestSchema();
+  const parsed = (await schema).safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`);
     throw new Error(`manifest is not a valid ImageManifest: ${problems.join("; ")}`);

@@ -11,16 +11,16 @@ export interface ImageInfo extends Omit<WalkResult, "manifestText"> {
   readonly storeMountPoints: readonly MountPoint[];
 }
 
-function manifestOf(imagePath: string, text: string): ImageManifest {
+async function manifestOf(imagePath: string, text: string): Promise<ImageManifest> {
   try {
-    return parseManifest(text);
+    return await parseManifest(text);
   } catch (error) {
     throw new ImageError(imagePath, (error as Error).message);
   }
 }
 
-export function toImageInfo(imagePath: string, walked: WalkResult): ImageInfo {
-  const manifest = manifestOf(imagePath, walked.manifestText);
+export async function toImageInfo(imagePath: string, walked: WalkResult): Promise<ImageInfo> {
+  const manifest = await manifestOf(imagePath, walked.manifestText);
   return { ...walked, manifest, storeMountPoints: storePathMountPoints(manifest) };
 }
 
@@ -34,5 +34,5 @@ export async function readImage(imagePath: string, options: ReadOptions = {}): P
  */
 export async function readImageManifest(imagePath: string, options: ReadOptions = {}): Promise<{ manifest: ImageManifest; identity: FileIdentity }> {
   const { manifestText, identity } = await readManifestText(imagePath, options);
-  return { manifest: manifestOf(imagePath, manifestText), identity };
+  return { manifest: await manifestOf(imagePath, manifestText), identity };
 }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { constants } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { Parser, type ReadEntry } from "tar";
+import type { ReadEntry } from "tar";
 import { CHUNK_BYTES, HEAD_CHUNK_BYTES, openUncompressed, type Compression } from "./compression.js";
 import { AciEntryChecker, EntryRuleError, MAX_MANIFEST_BYTES, unsupportedEntry, type CheckedEntry } from "./entry-rules.js";
 import { ImageError } from "./errors.js";
@@ -129,6 +129,8 @@ async function scanHandle(imagePath: string, handle: FileHandle, options: ScanOp
   const headOnly = options.manifestWithin !== undefined;
   const source = await openUncompressed(handle, stop.signal, headOnly ? HEAD_CHUNK_BYTES : CHUNK_BYTES);
   const hash = createHash("sha512");
+  // Loaded on first use: a warm `nix2aci run` reads no archive.
+  const { Parser } = await import("tar");
   const parser = new Parser({ strict: true });
   const checker = new AciEntryChecker();
   let failure: unknown;

@@ -1,16 +1,15 @@
 /**
- * Unpacked images, once per image ID: <cache>/images/sha512-<first 64 hex>/{manifest,rootfs}, and
- * each run's own root under <cache>/runs/. <cache> is $NIX2ACI_CACHE_DIR, else
- * $XDG_CACHE_HOME/nix2aci, else ~/.cache/nix2aci. All three folders are private (0700, ours):
- * another user must not read an image's files, nor swap a cached tree that runs without its
- * signature being checked again. Images are unpacked into a temporary sibling and renamed into
- * place, so a half-unpacked image is never seen; two runs racing to unpack the same image both
- * succeed and one copy wins. Leftovers of processes that died (SIGKILL) are swept by the next run.
+ * The cache: <cache>/images/ (the image store, store.ts), <cache>/records/ (what is known about
+ * image files, records.ts) and each run's own folder under <cache>/runs/. <cache> is
+ * $NIX2ACI_CACHE_DIR, else $XDG_CACHE_HOME/nix2aci, else ~/.cache/nix2aci. The folders are private
+ * (0700, ours): another user must not read an image's files, nor swap a cached tree that runs
+ * without its signature being checked again. Leftovers of processes that died (SIGKILL) are swept
+ * by the next run.
  */
 import { chmod, lstat, mkdir, readdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { extractImage, removeTree, type ImageInfo, type ReadOptions } from "../image/index.js";
+import { removeTree, stagingOwner } from "../image/index.js";
 import { RunError } from "./errors.js";
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -64,10 +63,17 @@ export function runOwner(name: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-function isGone(pid: number): boolean {
+/** The pid of what left a hidden folder in images/: a partial unpack, or an image being removed. */
+export function leftoverOwner(name: string): number | undefined {
+  const match = /^\..*\.removing-(\d+)-[0-9a-f]+$/.exec(name);
+  return match === null ? stagingOwner(name) : Number(match[1]);
+}
+
+/** Whether process `pid` has ended (a pid that was reused counts as alive: its folder is left alone). */
+export function isGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return false; // still running (or the pid was reused: leave it alone)
+    return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
@@ -81,39 +87,3 @@ export async function sweepAbandoned(dir: string, ownerOf: (name: string) => num
     await removeTree(join(dir, name));
   }
 }
-
-export interface UnpackedImage {
-  readonly dir: string;
-  readonly rootfs: string;
-  /** false when this call did the unpacking. */
-  readonly cached: boolean;
-}
-
-async function hasManifest(dir: string): Promise<boolean> {
-  try {
-    await stat(join(dir, "manifest"));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Makes sure the image (already read as `expected`) is unpacked in the cache. The unpacking pass
- * hashes the file again: if its ID differs from `expected` the file changed under us, and the
- * result is thrown away.
- */
-export async function ensureUnpacked(imagePath: string, expected: ImageInfo, images: string, options: ReadOptions = {}): Promise<UnpackedImage> {
-  const dir = join(images, cacheKey(expected.imageId));
-  const rootfs = join(dir, "rootfs");
-  if (await hasManifest(dir)) return { dir, rootfs, cached: true };
-  try {
-    await extractImage(imagePath, dir, { ...options, expectedImageId: expected.imageId });
-    return { dir, rootfs, cached: false };
-  } catch (error) {
-    // Another run unpacked the same image first: use theirs.
-    if (options.signal?.aborted !== true && (await hasManifest(dir))) return { dir, rootfs, cached: true };
-    throw error;
-  }
-}
-

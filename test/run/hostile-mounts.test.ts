@@ -137,9 +137,9 @@ describe("an app that keeps CAP_SYS_ADMIN cannot undo read-only mounts", () => {
       // A first, harmless run unpacks the image; the cached tree must not change after that.
       await run([...flags, "--exec", "/bin/true", image]);
       const cached = join(host.cache, "images", cacheKey((await readImage(image)).imageId));
-      const before = snapshot(cached);
+      const before = snapshot(cached, ["last-used", "info.json"]);
       await run([...flags, image]);
-      expect(snapshot(cached)).toEqual(before);
+      expect(snapshot(cached, ["last-used", "info.json"])).toEqual(before);
       const seen = readFileSync(join(host.out, "attack"), "utf8");
       // The capability is there (bit 21), yet nothing was remounted or unmounted, the volume was
       // not written, and the image's file changed only in this run's own view.
