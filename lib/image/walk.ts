@@ -110,6 +110,21 @@ interface ScanOptions extends WalkOptions {
   readonly manifestWithin?: number;
 }
 
+/**
+ * An entry's bytes. When the pass stops early its unfinished entries are destroyed; a destroyed
+ * Minipass stream never settles a read begun after that, so each read checks first (the check
+ * and the read's start happen together, with no await between).
+ */
+async function* bytesOf(entry: ReadEntry): AsyncGenerator<Buffer> {
+  const reads = (entry as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    if (entry.destroyed) throw new Error("the archive ended before this entry did");
+    const { value, done } = await reads.next();
+    if (done === true) return;
+    yield value;
+  }
+}
+
 async function scan(imagePath: string, options: ScanOptions): Promise<Scan> {
   const handle = options.handle ?? (await openImageFile(imagePath));
   try {
@@ -160,9 +175,11 @@ async function scanHandle(imagePath: string, handle: FileHandle, options: ScanOp
         entryCount++;
         if (checked.kind === "file" || checked.kind === "hardlink") fileCount++;
         if (checked.kind === "manifest") {
-          manifestText = (await entry.concat()).toString("utf8");
+          const chunks: Buffer[] = [];
+          for await (const chunk of bytesOf(entry)) chunks.push(chunk);
+          manifestText = Buffer.concat(chunks).toString("utf8");
         } else if (options.visit !== undefined) {
-          await options.visit({ ...checked, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, data: entry as AsyncIterable<Buffer> });
+          await options.visit({ ...checked, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, data: bytesOf(entry) });
         }
       } catch (error) {
         failure ??= error;

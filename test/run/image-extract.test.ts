@@ -1,8 +1,8 @@
-import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractImage, readImage } from "../../lib/image/index.js";
-import { busyboxRootfs, hostBusybox, tempDir, writeAci, type TarEntry } from "./support/aci.js";
+import { busyboxRootfs, compress, hostBusybox, tarBytes, tempDir, writeAci, type TarEntry } from "./support/aci.js";
 
 const asRoot = process.getuid?.() === 0;
 const when = new Date("2020-02-02T02:02:02Z");
@@ -55,6 +55,17 @@ describe("extractImage", () => {
     const image = await writeAci(dir, { entries });
     await expect(extractImage(image, join(dir, "out"))).rejects.toThrow(/device nodes are refused/);
     expect(readdirSync(dir)).toEqual(["test.aci"]);
+  });
+
+  it("refuses an image cut off inside a file, every time (no unpacking left waiting for bytes)", async () => {
+    const dir = await tempDir();
+    const whole = compress(tarBytes([{ path: "manifest", type: "File", data: "{}" }, ...busyboxRootfs()]), "gzip");
+    const image = join(dir, "cut.aci");
+    writeFileSync(image, whole.subarray(0, Math.floor(whole.length / 2)));
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await expect(extractImage(image, join(dir, `out-${attempt}`))).rejects.toThrow(/not a valid ACI archive: unexpected end of file/);
+    }
+    expect(readdirSync(dir)).toEqual(["cut.aci"]);
   });
 
   it("refuses to extract over an existing directory", async () => {
