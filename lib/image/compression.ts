@@ -41,24 +41,31 @@ export const HEAD_CHUNK_BYTES = 64 * 1024;
  * The file's bytes from its start, by positional reads: the handle stays open and untouched for
  * the caller (a FileHandle stream would close it when destroyed), and can be read again.
  */
-async function* chunks(handle: FileHandle, signal: AbortSignal | undefined, size: number): AsyncGenerator<Buffer> {
+async function* chunks(handle: FileHandle, options: ReadingOptions): AsyncGenerator<Buffer> {
   for (let position = 0; ; ) {
-    signal?.throwIfAborted();
-    const buffer = Buffer.allocUnsafe(size);
+    options.signal?.throwIfAborted();
+    const buffer = Buffer.allocUnsafe(options.chunkBytes);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return;
     position += bytesRead;
+    options.onRead?.(position);
     yield buffer.subarray(0, bytesRead);
   }
 }
 
-/**
- * `handle` is read from its start and left open (the caller closes it). `signal` stops reading
- * and a host decompressor (a child process).
- */
-export async function openUncompressed(handle: FileHandle, signal?: AbortSignal, chunkBytes = CHUNK_BYTES): Promise<UncompressedStream> {
+export interface ReadingOptions {
+  /** Stops reading, and a host decompressor process. */
+  readonly signal?: AbortSignal | undefined;
+  readonly chunkBytes: number;
+  /** Told how many bytes of the file were read so far. */
+  readonly onRead?: ((position: number) => void) | undefined;
+}
+
+/** `handle` is read from its start and left open (the caller closes it). */
+export async function openUncompressed(handle: FileHandle, options: ReadingOptions): Promise<UncompressedStream> {
+  const { signal } = options;
   const compression = await sniffCompression(handle);
-  const file = Readable.from(chunks(handle, signal, chunkBytes), { objectMode: false });
+  const file = Readable.from(chunks(handle, options), { objectMode: false });
   if (compression === "none") return { compression, stream: file, finished: Promise.resolve() };
   if (compression === "gzip") {
     const gunzip = createGunzip();

@@ -54,6 +54,8 @@ export interface ReadOptions {
   readonly handle?: FileHandle;
   /** Stops the pass (and any decompressor process); the pass then rejects with the abort reason. */
   readonly signal?: AbortSignal;
+  /** Told how many bytes of the (compressed) file were read so far, of how many. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface WalkOptions extends ReadOptions {
@@ -142,7 +144,12 @@ async function scanHandle(imagePath: string, handle: FileHandle, options: ScanOp
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted === true) onAbort();
   const headOnly = options.manifestWithin !== undefined;
-  const source = await openUncompressed(handle, stop.signal, headOnly ? HEAD_CHUNK_BYTES : CHUNK_BYTES);
+  const total = Number(identity.size);
+  const source = await openUncompressed(handle, {
+    signal: stop.signal,
+    chunkBytes: headOnly ? HEAD_CHUNK_BYTES : CHUNK_BYTES,
+    onRead: options.onProgress === undefined ? undefined : (position) => options.onProgress?.(position, total),
+  });
   const hash = createHash("sha512");
   // Loaded on first use: a warm `nix2aci run` reads no archive.
   const { Parser } = await import("tar");

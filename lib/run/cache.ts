@@ -29,6 +29,7 @@ export function cacheKey(imageId: string): string {
 export interface CacheDirs {
   readonly images: string;
   readonly runs: string;
+  readonly records: string;
 }
 
 /** A directory of ours, private: created 0700, or checked (owner) and made 0700. */
@@ -47,9 +48,10 @@ export async function openCache(root: string = cacheDir()): Promise<CacheDirs> {
   try {
     // The top may be a symlink the user made; what is inside is ours alone.
     await privateDir(root, true);
-    const dirs = { images: join(root, "images"), runs: join(root, "runs") };
+    const dirs = { images: join(root, "images"), runs: join(root, "runs"), records: join(root, "records") };
     await privateDir(dirs.images, false);
     await privateDir(dirs.runs, false);
+    await privateDir(dirs.records, false);
     return dirs;
   } catch (error) {
     if (error instanceof RunError) throw error;

@@ -7,7 +7,7 @@
  * again. A Nix store path (ACIs/ links point there) never changes, so its record stays good.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sameFile, type FileIdentity } from "../image/index.js";
 
@@ -42,14 +42,14 @@ function fromJson(stored: Record<keyof FileIdentity, string>): FileIdentity {
   return Object.fromEntries(FIELDS.map((field) => [field, BigInt(stored[field])])) as unknown as FileIdentity;
 }
 
-function recordPath(cacheRoot: string, identity: FileIdentity): string {
-  return join(cacheRoot, "records", `${identity.dev}-${identity.ino}.json`);
+function recordPath(records: string, identity: FileIdentity): string {
+  return join(records, `${identity.dev}-${identity.ino}.json`);
 }
 
 /** The record of this exact file, if there is one (anything unreadable counts as none). */
-export async function findRecord(cacheRoot: string, identity: FileIdentity): Promise<FileRecord | undefined> {
+export async function findRecord(records: string, identity: FileIdentity): Promise<FileRecord | undefined> {
   try {
-    const stored = JSON.parse(await readFile(recordPath(cacheRoot, identity), "utf8")) as Stored;
+    const stored = JSON.parse(await readFile(recordPath(records, identity), "utf8")) as Stored;
     const record: FileRecord = {
       identity: fromJson(stored.identity),
       imageId: stored.imageId,
@@ -62,9 +62,8 @@ export async function findRecord(cacheRoot: string, identity: FileIdentity): Pro
   }
 }
 
-export async function saveRecord(cacheRoot: string, record: FileRecord): Promise<void> {
-  const path = recordPath(cacheRoot, record.identity);
-  await mkdir(join(cacheRoot, "records"), { recursive: true, mode: 0o700 });
+export async function saveRecord(records: string, record: FileRecord): Promise<void> {
+  const path = recordPath(records, record.identity);
   const stored: Stored = {
     identity: toJson(record.identity),
     imageId: record.imageId,
@@ -74,6 +73,21 @@ export async function saveRecord(cacheRoot: string, record: FileRecord): Promise
   const temporary = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
   await writeFile(temporary, `${JSON.stringify(stored)}\n`, { mode: 0o600 });
   await rename(temporary, path);
+}
+
+/** Removes the records of files that are gone (or whose path now names another file). */
+export async function pruneRecords(records: string): Promise<void> {
+  for (const name of await readdir(records)) {
+    const file = join(records, name);
+    try {
+      const stored = JSON.parse(await readFile(file, "utf8")) as Stored;
+      const info = await stat(stored.path, { bigint: true });
+      if (info.dev.toString() === stored.identity.dev && info.ino.toString() === stored.identity.ino) continue;
+    } catch {
+      // unreadable record, or its file is gone
+    }
+    await rm(file, { force: true });
+  }
 }
 
 /** One digest for a set of armored keys, whatever their order. */

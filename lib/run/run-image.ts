@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, type FileHandle } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileIdentity, ImageError, openImageFile, removeTree, sameFile, unpackImage, type FileIdentity, type ImageManifest } from "../image/index.js";
 import { trustDir } from "../sign/index.js";
 import type { RunOptions } from "./args.js";
@@ -10,6 +10,7 @@ import { cacheDir, cacheKey, leftoverOwner, openCache, runOwner, sweepAbandoned,
 import { RunError } from "./errors.js";
 import { planRun, type RunPlan } from "./plan.js";
 import { checkPlatform } from "./platform.js";
+import { terminalProgress, type ProgressFactory } from "./progress.js";
 import { findRecord, saveRecord, type FileRecord } from "./records.js";
 import { copyRunRoot, prepareOverlay, type RunRoot } from "./run-root.js";
 import { isHostRoot, launch, OverlayRefused } from "./sandbox.js";
@@ -25,6 +26,8 @@ export interface RunImageEnvironment {
   readonly warn?: (message: string) => void;
   /** Called with the plan just before the sandbox starts (tests, --debug output). */
   readonly onPlan?: (plan: RunPlan) => void;
+  /** Progress lines for long work (default: on stderr when it is a terminal). */
+  readonly progress?: ProgressFactory;
 }
 
 async function makeEmptyVolumes(plan: RunPlan): Promise<void> {
@@ -51,11 +54,11 @@ interface Source {
 interface Context {
   readonly options: RunOptions;
   readonly dirs: CacheDirs;
-  readonly cacheRoot: string;
   readonly trustDir: string;
   readonly runDir: string;
   readonly signal: AbortSignal;
   readonly warn: (message: string) => void;
+  readonly progress: ProgressFactory;
 }
 
 async function markRun(context: Context, imageId: string): Promise<void> {
@@ -82,7 +85,13 @@ async function storedOrUnpacked(
       return { dir: stored.dir, imageId: knownId };
     }
   }
-  const unpacked = await unpackImage(path, dirs.images, "new", { handle: image, signal, ...(knownId === undefined ? {} : { expectedImageId: knownId }) });
+  const progress = context.progress(`unpacking ${basename(path)}`, Number(identity.size));
+  const unpacked = await unpackImage(path, dirs.images, "new", {
+    handle: image,
+    signal,
+    ...(knownId === undefined ? {} : { expectedImageId: knownId }),
+    ...(progress === undefined ? {} : { onProgress: (done: number) => progress.update(done) }),
+  }).finally(() => progress?.finish());
   if (!sameFile(unpacked.info.identity, identity)) {
     await removeTree(unpacked.staging);
     throw new RunError(`image '${path}' changed while it was being read`);
@@ -100,13 +109,13 @@ async function fromFile(context: Context, image: FileHandle): Promise<Source> {
   const { options, signal } = context;
   const path = options.image;
   const identity = await fileIdentity(image);
-  const record = await findRecord(context.cacheRoot, identity);
+  const record = await findRecord(context.dirs.records, identity);
   let checked: CheckedSignature | undefined;
   let verified = record?.verified;
   if (!options.skipSignatureCheck) {
     const signature = await signatureFileOf(path);
     if (!(await recordStillVouches(record, signature, context.trustDir))) {
-      checked = await checkImageSignature(path, image, { trustDir: context.trustDir, signal });
+      checked = await checkImageSignature(path, image, { trustDir: context.trustDir, signal, progress: context.progress });
       verified = checked.verified;
     }
   }
@@ -118,7 +127,7 @@ async function fromFile(context: Context, image: FileHandle): Promise<Source> {
     throw new RunError(`image '${path}' changed while it was being checked (its name was '${verified.name}', now '${manifest.name}')`);
   }
   const next: FileRecord = { identity, imageId, path, ...(verified === undefined ? {} : { verified }) };
-  await saveRecord(context.cacheRoot, next);
+  await saveRecord(context.dirs.records, next);
   if (options.skipSignatureCheck) {
     context.warn(`--insecure-options=image: NOT checking the signature of '${path}' (${manifest.name}); it runs unverified`);
   }
@@ -167,12 +176,11 @@ export async function runImage(options: RunOptions, environment: RunImageEnviron
       throw new RunError(`'${options.image}': an image file name must end in .aci (as rkt requires)`);
     }
     if (isFile) image = await openImageFile(options.image);
-    const cacheRoot = environment.cacheDir ?? cacheDir();
-    const dirs = await openCache(cacheRoot);
+    const dirs = await openCache(environment.cacheDir ?? cacheDir());
     await sweepAbandoned(dirs.images, leftoverOwner);
     await sweepAbandoned(dirs.runs, runOwner);
     runDir = await mkdtemp(join(dirs.runs, `run-${process.pid}-`));
-    const context: Context = { options, dirs, cacheRoot, trustDir: environment.trustDir ?? trustDir(), runDir, signal, warn };
+    const context: Context = { options, dirs, trustDir: environment.trustDir ?? trustDir(), runDir, signal, warn, progress: environment.progress ?? terminalProgress() };
     const source = image === undefined ? await fromStore(context) : await fromFile(context, image);
     await image?.close();
     image = undefined;

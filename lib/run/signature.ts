@@ -13,6 +13,7 @@ import { ImageError, readImageManifest, sameFile, type FileIdentity } from "../i
 import { requireTrustedKeys, TrustError, trustDir, verifyImage, VerificationError } from "../sign/index.js";
 import { loadOpenpgp } from "../sign/openpgp.js";
 import { RunError } from "./errors.js";
+import type { ProgressFactory } from "./progress.js";
 import { keysDigest, type FileRecord } from "./records.js";
 
 export interface CheckedSignature {
@@ -66,7 +67,7 @@ export async function recordStillVouches(record: FileRecord | undefined, signatu
 export async function checkImageSignature(
   imagePath: string,
   image: FileHandle,
-  options: { readonly trustDir?: string; readonly signal?: AbortSignal } = {},
+  options: { readonly trustDir?: string; readonly signal?: AbortSignal; readonly progress?: ProgressFactory } = {},
 ): Promise<CheckedSignature> {
   const signaturePath = `${imagePath}.asc`;
   const dir = options.trustDir ?? trustDir();
@@ -80,7 +81,8 @@ export async function checkImageSignature(
   // The open file itself, not the path again: it cannot be swapped between checking and unpacking.
   const opened = `/proc/self/fd/${image.fd}`;
   try {
-    const signer = await verifyImage(opened, signaturePath, keys);
+    const progress = options.progress?.(`checking the signature of ${manifest.name}`, Number(identity.size));
+    const signer = await verifyImage(opened, signaturePath, keys, progress === undefined ? {} : { onProgress: (done) => progress.update(done) }).finally(() => progress?.finish());
     return { name: manifest.name, identity, signer: signer.fingerprint, verified: { name: manifest.name, signature, trustedKeys: keysDigest(keys) } };
   } catch (error) {
     if (error instanceof VerificationError) {

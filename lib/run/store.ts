@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { labelValue, removeTree, type ImageInfo, type ImageManifest } from "../image/index.js";
 import { cacheKey, isGone, runOwner, type CacheDirs } from "./cache.js";
 import { RunError } from "./errors.js";
+import { pruneRecords } from "./records.js";
 
 const INFO = "info.json";
 const LAST_USED = "last-used";
@@ -213,5 +214,6 @@ export async function collectGarbage(dirs: CacheDirs, options: GcOptions, onRemo
       kept.push(image);
     }
   }
+  await pruneRecords(dirs.records);
   return { removed, kept, remainingSize: size };
 }
