@@ -41,6 +41,8 @@ export interface PlannedMount {
 export interface MountPlan {
   readonly mounts: readonly PlannedMount[];
   readonly emptyVolumes: readonly EmptyVolumeDir[];
+  /** Writable mountPoints that got rkt's implicit empty volume (root-owned, 0755). */
+  readonly implicitEmpty: readonly MountPoint[];
   readonly warnings: readonly string[];
 }
 
@@ -51,12 +53,26 @@ function normalizeTarget(path: string, what: string): string {
   return normalized;
 }
 
+/**
+ * A non-root app cannot write to the root-owned empty volume rkt's rule gives a mountPoint without
+ * a volume: say so before it fails with "Permission denied", and how to give it one it owns.
+ */
+export function implicitEmptyWarnings(implicitEmpty: readonly MountPoint[], uid: number, gid: number): string[] {
+  if (uid === 0) return [];
+  return implicitEmpty.map(
+    (mountPoint) =>
+      `mountPoint '${mountPoint.name}' (${mountPoint.path}) has no volume, so it gets an empty one owned by root that the app (uid ${uid}) cannot write; ` +
+      `give it one: --volume ${mountPoint.name},kind=empty,uid=${uid},gid=${gid} (or kind=host,source=DIR)`,
+  );
+}
+
 export async function planMounts(manifest: ImageManifest, options: RunOptions, volumesDir: string): Promise<MountPlan> {
   const volumes = new Map<string, Volume>(options.volumes.map((v) => [v.name, v]));
   const used = new Set<string>();
   const mounts: PlannedMount[] = [];
   const emptyVolumes = new Map<string, EmptyVolumeDir>();
   const missingStore: MountPoint[] = [];
+  const implicitEmpty: MountPoint[] = [];
 
   const emptyDir = (name: string, mode: number, uid: number, gid: number): string => {
     const existing = emptyVolumes.get(name);
@@ -88,6 +104,7 @@ export async function planMounts(manifest: ImageManifest, options: RunOptions, v
       }
       // rkt: a mountPoint without a volume gets a fresh empty one.
       const readOnly = mountPoint.readOnly === true;
+      if (!readOnly) implicitEmpty.push(mountPoint);
       mounts.push({ target, source: emptyDir(mountPoint.name, 0o755, 0, 0), readOnly, describe, what: what(undefined, mountPoint.name, readOnly) });
       continue;
     }
@@ -120,7 +137,7 @@ export async function planMounts(manifest: ImageManifest, options: RunOptions, v
     .map((volume) => `--volume '${volume.name}' is not used: the image has no mountPoint of that name and no --mount names it`);
   // Parents before children, so /data/sub lands inside /data rather than under it.
   mounts.sort((a, b) => a.target.split("/").length - b.target.split("/").length || a.target.localeCompare(b.target));
-  return { mounts, emptyVolumes: [...emptyVolumes.values()], warnings };
+  return { mounts, emptyVolumes: [...emptyVolumes.values()], implicitEmpty, warnings };
 }
 
 /** A mount made from outside the app's namespaces: `source` onto a host path inside the run's root. */

@@ -11,7 +11,7 @@ import { RunError } from "./errors.js";
 import { resolveIdentity } from "./identity.js";
 import type { ContainerView } from "./in-root.js";
 import { planIsolators } from "./isolators.js";
-import { planMounts, type EmptyVolumeDir, type PlannedMount } from "./mounts.js";
+import { implicitEmptyWarnings, planMounts, type EmptyVolumeDir, type PlannedMount } from "./mounts.js";
 import type { OverlayLayers, RunRoot } from "./run-root.js";
 
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -138,6 +138,6 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
     sandboxArgs: args,
     ...(preStart === undefined ? {} : { preStart }),
     ...(postStop === undefined ? {} : { postStop }),
-    warnings: [...planned.warnings, ...isolators.warnings, ...portWarnings],
+    warnings: [...planned.warnings, ...implicitEmptyWarnings(planned.implicitEmpty, identity.uid, identity.gid), ...isolators.warnings, ...portWarnings],
   };
 }

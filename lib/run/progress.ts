@@ -34,7 +34,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
         const seconds = (now - started) / 1000;
         const rate = unit === "bytes" && seconds > 0.2 ? ` (${formatSize(done / seconds)}/s)` : "";
         const line = `${label}: ${show(done)} of ${show(total)}${rate}`;
-        stream.write(`\r\x1b[K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
+        // A pty whose size was never set reports 0 columns: then assume 80.
+        const columns = stream.columns > 0 ? stream.columns : 80;
+        stream.write(`\r\x1b[K${line.slice(0, Math.max(20, columns - 1))}`);
       },
       finish() {
         if (drawn !== 0) stream.write("\r\x1b[K");

@@ -1,12 +1,20 @@
 /** `nix2aci image list|rm|gc`: the image store that `run` unpacks into (rkt's commands of that name). */
-import { cacheDir, collectGarbage, findImages, listImages, openCache, removeImage, type StoredImage } from "../../run/index.js";
+import { cacheDir, collectGarbage, findImages, listImages, openCache, removeImage, RunError, type StoredImage } from "../../run/index.js";
 import { terminalProgress } from "../../run/progress.js";
-import { expectPositionals, UsageError } from "../args.js";
-import { defineCommand, type CliIO } from "../program.js";
+import { expectPositionals, UsageError, type OptionSpecs } from "../args.js";
+import { defineCommand, type CliIO, type CommandArgs } from "../program.js";
 import { formatSize } from "../size.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_UNUSED_DAYS = 30;
+
+const imageOptions = {
+  json: { type: "boolean", help: "list: print the images as JSON" },
+  "unused-for": { type: "string", value: "DAYS", help: `gc: remove images not used for DAYS days (default ${DEFAULT_UNUSED_DAYS})` },
+  "max-size": { type: "string", value: "SIZE", help: "gc: then remove the least recently used until the store takes at most SIZE (bytes, or with KiB/MiB/GiB)" },
+} satisfies OptionSpecs;
+
+type ImageCommandLine = CommandArgs<typeof imageOptions>;
 
 export const command = defineCommand({
   name: "nix2aci image",
@@ -18,58 +26,61 @@ export const command = defineCommand({
     "images by ID (or its first 8+ hex digits), NAME or NAME:VERSION, 'gc' removes the ones not\n" +
     `used for DAYS (default ${DEFAULT_UNUSED_DAYS}), then the least recently used until the store is at most SIZE\n` +
     "(e.g. 10GiB). Images in use by a running app are kept.",
-  options: {
-    json: { type: "boolean", help: "list: print the images as JSON" },
-    "unused-for": { type: "string", value: "DAYS", help: `gc: remove images not used for DAYS days (default ${DEFAULT_UNUSED_DAYS})` },
-    "max-size": { type: "string", value: "SIZE", help: "gc: then remove the least recently used until the store takes at most SIZE (bytes, or with KiB/MiB/GiB)" },
-  },
+  options: imageOptions,
   footer: "exit status: 0 done; 1 an image was not found or is in use; 2 bad usage.",
-  async run({ values, positionals }, io) {
-    const [action, ...rest] = positionals;
-    const dirs = await openCache(cacheDir());
-    switch (action) {
-      case "list":
-        expectPositionals(rest, []);
-        return list(await listImages(dirs), values.json === true, io);
-      case "rm": {
-        if (rest.length === 0) throw new UsageError("image rm needs at least one IMAGE (an ID, NAME or NAME:VERSION)");
-        // Every reference is resolved before anything is removed: a typo removes nothing.
-        const images = new Map<string, StoredImage>();
-        for (const reference of rest) {
-          const found = await findImages(dirs, reference);
-          if (found.length === 0) throw new Error(`no image '${reference}' in the store`);
-          for (const image of found) images.set(image.key, image);
-        }
-        for (const image of images.values()) {
-          // Refused while in use: a failure of this command (1), not run's 125.
-          await removeImage(dirs, image).catch((error: unknown) => {
-            throw new Error(error instanceof Error ? error.message : String(error));
-          });
-          io.stdout(`removed ${image.imageId.slice(0, 19)} ${image.name}${image.version === undefined ? "" : ` ${image.version}`}\n`);
-        }
-        return 0;
-      }
-      case "gc": {
-        expectPositionals(rest, []);
-        const unusedFor = (values["unused-for"] === undefined ? DEFAULT_UNUSED_DAYS : days(values["unused-for"])) * DAY_MS;
-        const maxSize = values["max-size"] === undefined ? undefined : size(values["max-size"]);
-        const candidates = (await listImages(dirs)).length;
-        const progress = terminalProgress()("collecting images", candidates, "items");
-        let count = 0;
-        const result = await collectGarbage(dirs, { unusedFor, ...(maxSize === undefined ? {} : { maxSize }) }, () => progress?.update(++count));
-        progress?.finish();
-        for (const image of result.removed) io.stdout(`removed ${image.imageId.slice(0, 19)} ${image.name} (${formatSize(image.size)}, last used ${day(image.lastUsed)})\n`);
-        for (const image of result.kept) io.stdout(`kept ${image.imageId.slice(0, 19)} ${image.name}: in use\n`);
-        io.stdout(`${result.removed.length} removed; the store now takes ${formatSize(result.remainingSize)}\n`);
-        return 0;
-      }
-      case undefined:
-        throw new UsageError("give an action: list, rm or gc");
-      default:
-        throw new UsageError(`unknown action '${action}' (list, rm or gc)`);
+  async run(parsed, io) {
+    try {
+      return await imageAction(parsed, io);
+    } catch (error) {
+      // lib/run's errors carry run's 125; here a failure is this command's 1.
+      if (error instanceof RunError) throw new Error(error.message, { cause: error });
+      throw error;
     }
   },
 });
+
+async function imageAction({ values, positionals }: ImageCommandLine, io: CliIO): Promise<number> {
+  const [action, ...rest] = positionals;
+  const dirs = await openCache(cacheDir());
+  switch (action) {
+    case "list":
+      expectPositionals(rest, []);
+      return list(await listImages(dirs), values.json === true, io);
+    case "rm": {
+      if (rest.length === 0) throw new UsageError("image rm needs at least one IMAGE (an ID, NAME or NAME:VERSION)");
+      // Every reference is resolved before anything is removed: a typo removes nothing.
+      const images = new Map<string, StoredImage>();
+      for (const reference of rest) {
+        const found = await findImages(dirs, reference);
+        if (found.length === 0) throw new Error(`no image '${reference}' in the store`);
+        for (const image of found) images.set(image.key, image);
+      }
+      for (const image of images.values()) {
+        await removeImage(dirs, image);
+        io.stdout(`removed ${image.imageId.slice(0, 19)} ${image.name}${image.version === undefined ? "" : ` ${image.version}`}\n`);
+      }
+      return 0;
+    }
+    case "gc": {
+      expectPositionals(rest, []);
+      const unusedFor = (values["unused-for"] === undefined ? DEFAULT_UNUSED_DAYS : days(values["unused-for"])) * DAY_MS;
+      const maxSize = values["max-size"] === undefined ? undefined : size(values["max-size"]);
+      const candidates = (await listImages(dirs)).length;
+      const progress = terminalProgress()("collecting images", candidates, "items");
+      let count = 0;
+      const result = await collectGarbage(dirs, { unusedFor, ...(maxSize === undefined ? {} : { maxSize }) }, () => progress?.update(++count));
+      progress?.finish();
+      for (const image of result.removed) io.stdout(`removed ${image.imageId.slice(0, 19)} ${image.name} (${formatSize(image.size)}, last used ${day(image.lastUsed)})\n`);
+      for (const image of result.kept) io.stdout(`kept ${image.imageId.slice(0, 19)} ${image.name}: in use\n`);
+      io.stdout(`${result.removed.length} removed; the store now takes ${formatSize(result.remainingSize)}\n`);
+      return 0;
+    }
+    case undefined:
+      throw new UsageError("give an action: list, rm or gc");
+    default:
+      throw new UsageError(`unknown action '${action}' (list, rm or gc)`);
+  }
+}
 
 function day(date: Date): string {
   return date.toISOString().slice(0, 16).replace("T", " ");
