@@ -9,8 +9,8 @@
  * and removed on any failure or abort (or, if the process was killed, by `stagingOwner`'s user).
  */
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, chown, lchown, link, lutimes, mkdir, open, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { chmodSync, closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, openSync, symlinkSync, writeSync } from "node:fs";
+import { chmod, chown, mkdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ImageError } from "./errors.js";
 import { toImageInfo, type ImageInfo } from "./read.js";
@@ -37,20 +37,26 @@ function metadataOf(path: string, entry: ArchiveEntry, defaultMode: number): Met
   };
 }
 
+/*
+ * Each entry's file system calls are synchronous: an image has thousands of small files, and a
+ * round trip through libuv's thread pool per call (open, write, chown, chmod, utimes, close)
+ * cost more than the calls themselves (a first run of the 10 MiB bench image, 1838 entries:
+ * 3.1 s -> 1.8 s). Only the entry's bytes are awaited, as they stream in.
+ */
 async function writeEntryFile(path: string, entry: ArchiveEntry): Promise<void> {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await open(path, flags, 0o600);
+  const fd = openSync(path, flags, 0o600);
   try {
     for await (const chunk of entry.data) {
       let offset = 0;
-      while (offset < chunk.length) offset += (await handle.write(chunk, offset)).bytesWritten;
+      while (offset < chunk.length) offset += writeSync(fd, chunk, offset);
     }
     const meta = metadataOf(path, entry, 0o644);
-    if (asRoot && meta.uid !== undefined && meta.gid !== undefined) await handle.chown(meta.uid, meta.gid);
-    await handle.chmod(meta.mode & ~SETUID_SETGID);
-    if (meta.mtime !== undefined) await handle.utimes(meta.mtime, meta.mtime);
+    if (asRoot && meta.uid !== undefined && meta.gid !== undefined) fchownSync(fd, meta.uid, meta.gid);
+    fchmodSync(fd, meta.mode & ~SETUID_SETGID);
+    if (meta.mtime !== undefined) futimesSync(fd, meta.mtime, meta.mtime);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -89,6 +95,13 @@ export async function unpackImage(imagePath: string, parent: string, name: strin
   const staging = join(parent, `.${name}.unpacking-${process.pid}-${randomBytes(6).toString("hex")}`);
   await mkdir(staging, { mode: 0o700 });
   const directories: Metadata[] = [];
+  // Folders this pass made (or found): a file's parent is made once, not once per file.
+  const made = new Set<string>([staging]);
+  const makeParent = (dir: string): void => {
+    if (made.has(dir)) return;
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    made.add(dir);
+  };
 
   const visit = async (entry: ArchiveEntry): Promise<void> => {
     try {
@@ -103,21 +116,22 @@ export async function unpackImage(imagePath: string, parent: string, name: strin
     const target = join(staging, entry.path);
     if (entry.kind === "directory") {
       // Owner-writable while filling; the recorded mode is applied at the end.
-      await mkdir(target, { recursive: true, mode: 0o755 });
-      await chmod(target, 0o700);
+      mkdirSync(target, { recursive: true, mode: 0o755 });
+      chmodSync(target, 0o700);
+      made.add(target);
       directories.push(metadataOf(target, entry, 0o755));
       return;
     }
-    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    makeParent(dirname(target));
     if (entry.kind === "file") {
       await writeEntryFile(target, entry);
     } else if (entry.kind === "symlink") {
-      await symlink(entry.linkpath ?? "", target);
+      symlinkSync(entry.linkpath ?? "", target);
       const meta = metadataOf(target, entry, 0o777);
-      if (asRoot && meta.uid !== undefined && meta.gid !== undefined) await lchown(target, meta.uid, meta.gid);
-      if (meta.mtime !== undefined) await lutimes(target, meta.mtime, meta.mtime);
+      if (asRoot && meta.uid !== undefined && meta.gid !== undefined) lchownSync(target, meta.uid, meta.gid);
+      if (meta.mtime !== undefined) lutimesSync(target, meta.mtime, meta.mtime);
     } else if (entry.kind === "hardlink") {
-      await link(join(staging, entry.linkpath ?? ""), target);
+      linkSync(join(staging, entry.linkpath ?? ""), target);
     }
   };
 
