@@ -138,6 +138,8 @@ describe("nix2aci image", () => {
     expect(byAge.stdout).toMatch(new RegExp(`^removed ${old.id.slice(0, 19)} ${PREFIX}/gc-old \\(.*, last used .*\\)\\n1 removed; the store now takes .*\\n$`));
     expect((await listed()).images.map((row) => row.name)).toEqual([`${PREFIX}/gc-newest`, `${PREFIX}/gc-older`, `${PREFIX}/gc-recent`]);
 
+    const nothing = await image("gc", "--unused-for=30", "--max-size=10GiB");
+    expect(nothing.stdout).toMatch(/^0 removed; the store now takes /);
     const byDays = await image("gc", "--unused-for=2.5");
     expect(byDays.stdout).toContain(`removed ${older.id.slice(0, 19)}`);
     expect((await listed()).images.map((row) => row.id)).toEqual([newest.id, recent.id]);
