@@ -12,10 +12,17 @@
 
       mkACIFor = pkgs: (import ./nix { inherit pkgs; }).mkACI;
 
-      # The example images (examples/generated, written by nix2aci-gen from examples/pkgs).
+      # The example images (examples/generated, written by nix2aci-gen from examples/pkgs). A thin
+      # image's manifest names its closure, which mkACI reads while evaluating it (import from
+      # derivation): evaluating one needs a builder for its system, so thin examples are offered
+      # for the first system only (the one this flake's checks run on).
       examplesFor = system:
-        let pkgs = nixpkgs.legacyPackages.${system};
-        in import ./examples/generated { inherit pkgs; mkACI = mkACIFor pkgs; };
+        let
+          pkgs = nixpkgs.legacyPackages.${system};
+          all = import ./examples/generated { inherit pkgs; inherit (import ./nix { inherit pkgs; }) mkACI mkOCI; };
+        in
+        if system == builtins.head systems then all
+        else removeAttrs all (builtins.filter (name: all.${name}.arguments.thin) (builtins.attrNames all));
 
       # A derivation that validates one built image (scripts/validate-aci.sh: tar layout, manifest
       # shape, manifest = passthru.manifest, thin mounts, exec[0] inside the image) with tools
@@ -38,6 +45,8 @@
     {
       # `nix2aci.lib.mkACI pkgs { name = …; packages = …; exec = …; }` (docs/mkaci-arguments.md).
       lib.mkACI = mkACIFor;
+      # The same arguments, an OCI image (docs/oci.md).
+      lib.mkOCI = pkgs: (import ./nix { inherit pkgs; }).mkOCI;
 
       # `pkgs.mkACI` for package sets that apply this overlay.
       overlays.default = final: prev: { mkACI = mkACIFor final; };
@@ -50,7 +59,8 @@
           pkgs = nixpkgs.legacyPackages.${system};
           template = import ./templates/flake/nix { inherit pkgs; mkACI = mkACIFor pkgs; };
         in
-        builtins.mapAttrs (attr: image: validate pkgs attr image) (examplesFor system)
+        # (An OCI example's check is its build: mkOCI writes the layout's digests itself.)
+        builtins.mapAttrs (attr: image: if image ? layoutName then image else validate pkgs attr image) (examplesFor system)
         // { templateHello = validate pkgs "templateHello" template.hello; });
 
       # `nix flake init -t nix2aci`: the `nix2aci-gen init` project with its nix/ already generated

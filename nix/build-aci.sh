@@ -1,93 +1,40 @@
 # mkACI's build (sourced by the runCommand in mkACI.nix; nixpkgs runs it with `set -eu -o pipefail`).
-# Inputs: aciManifestPath aciPasswdPath aciGroupPath aciHostsPath aciHasHosts aciExtraCommandsPath
-# aciRootEnv aciReferencedPaths aciClosure aciImageBase aciThin aciCompression aciPostprocess.
-# Lays out a small rootfs skeleton (the merged packages' top level, /etc, /tmp, /nix/store), then
-# streams ONE tar straight into the compressor: the closure of a fat image is read from /nix/store
-# in place (renamed to rootfs/nix/store/… by --transform), never copied.
+# Inputs: aciManifestPath aciMountsPath aciReferencedPaths aciClosure aciImageBase aciThin
+# aciCompression aciPostprocess aciRootfs (nix/rootfs.sh) and that script's inputs. The manifest is
+# written as mkACI.nix computed it (passthru.manifest), untouched.
+# Lays out a small rootfs skeleton (nix/rootfs.sh: the merged packages' top level, /etc, /tmp,
+# /nix/store), then streams ONE tar straight into the compressor: the closure of a fat image is
+# read from /nix/store in place (renamed to rootfs/nix/store/… by --transform), never copied.
 set -eu -o pipefail
 export LC_ALL=C
 shopt -s dotglob nullglob
 
 die() { echo "nix2aci mkACI: $*" >&2; exit 1; }
+source "$aciRootfs"
 
 work=$PWD/image
 rootfs=$work/rootfs
-mkdir -p "$rootfs"
 
-# Turns a link to a folder (buildEnv links a folder whole when one package has it) into a real
-# folder of links to its entries, so files can be added to it.
-unfold() {
-  local dir=$1 target entry
-  [ -L "$dir" ] || return 0
-  target=$(readlink -f "$dir")
-  [ -d "$target" ] || die "${dir#"$rootfs"} is a link to something that is not a folder"
-  rm "$dir"
-  mkdir "$dir"
-  for entry in "$target"/*; do ln -s "$entry" "$dir/${entry##*/}"; done
-}
+# 1, 2. The packages merged, /etc, /tmp, /nix/store.
+rootfs_lay_out "$rootfs"
 
-# 1. The packages, merged like buildEnv: their top-level entries become the rootfs's.
-for entry in "$aciRootEnv"/*; do
-  case "${entry##*/}" in
-    nix) die "a package has a top-level 'nix' entry, which would hide the image's /nix/store" ;;
-  esac
-  cp -R --no-dereference -- "$entry" "$rootfs/"
-done
-chmod -R u+w "$rootfs"
-
-# 2. /etc/passwd, /etc/group (root always) and /etc/hosts replace whatever the packages bring.
-unfold "$rootfs/etc"
-mkdir -p "$rootfs/etc"
-rm -f "$rootfs/etc/passwd" "$rootfs/etc/group"
-cp "$aciPasswdPath" "$rootfs/etc/passwd"
-cp "$aciGroupPath" "$rootfs/etc/group"
-if [ -n "$aciHasHosts" ]; then
-  rm -f "$rootfs/etc/hosts"
-  cp "$aciHostsPath" "$rootfs/etc/hosts"
-fi
-unfold "$rootfs/tmp"
-
-# 3. The closure: fat images carry it, thin ones get an empty folder and a read-only mount point
-#    per store path (AC Name: nix-store-<hash>-<name>, lower case, other characters as '-').
+# 3. The closure: fat images carry it, thin ones get an empty folder per store path (the manifest
+#    from mkACI.nix already names each as a read-only mount point; the .mounts file lists the
+#    matching rkt --volume flags).
 storePaths=()
 while IFS= read -r path; do
-  if [ "$path" != "$aciRootEnv" ] && [ "$path" != "$aciReferencedPaths" ]; then storePaths+=("$path"); fi
+  if [ "$path" != "$rootfsPackages" ] && [ "$path" != "$aciReferencedPaths" ]; then storePaths+=("$path"); fi
 done < <(sort -u "$aciClosure/store-paths")
-mkdir -p "$rootfs/nix/store"
 cp "$aciManifestPath" "$work/manifest"
 if [ -n "$aciThin" ]; then
-  mounts=$out/$aciImageBase.mounts
   mkdir -p "$out"
-  : > "$mounts"
-  : > "$work/mount-points.jsonl"
+  cp "$aciMountsPath" "$out/$aciImageBase.mounts"
   # No process per store path (a closure can have thousands): one mkdir, names by expansion.
   if [ "${#storePaths[@]}" -gt 0 ]; then mkdir -- "${storePaths[@]/#/$rootfs}"; fi
-  for path in "${storePaths[@]}"; do
-    base=${path##*/}
-    name=${base,,}
-    name=${name//[^a-z0-9]/-}
-    while [[ $name == *--* ]]; do name=${name//--/-}; done
-    name=nix-store-${name%-}
-    printf -- '--volume %s,kind=host,source=%s,readOnly=true\n' "$name" "$path" >&3
-    printf '{"name":"%s","path":"%s","readOnly":true}\n' "$name" "$path" >&4
-  done 3>> "$mounts" 4>> "$work/mount-points.jsonl"
-  jq -c -S --slurpfile mountPoints "$work/mount-points.jsonl" \
-    '.app.mountPoints = ((.app.mountPoints // []) + $mountPoints)' \
-    "$aciManifestPath" > "$work/manifest"
 fi
 
-# 4. The user's commands, in the rootfs.
-(cd "$rootfs" && source "$aciExtraCommandsPath")
-
-# 5. Modes: everything readable, nothing setuid/setgid or group/world-writable but /tmp (1777).
-#    (Store paths are already canonical: 0444/0555, no special bits.)
-mkdir -p "$rootfs/tmp"
-chmod -R u+rwX,go+rX,go-w,ug-s,a-t "$rootfs"
-chmod 1777 "$rootfs/tmp"
-if [ -z "$aciThin" ]; then
-  leftovers=("$rootfs/nix/store"/*)
-  [ "${#leftovers[@]}" -eq 0 ] || die "extraCommands must not write into /nix/store of a fat image"
-fi
+# 4, 5. The user's commands, in the rootfs; modes. A fat image's /nix/store gets the closure.
+rootfs_finish "$rootfs" "$([ -n "$aciThin" ] || echo empty-store)"
 
 # 6. One deterministic tar: manifest first, then the rootfs entry, then everything sorted by name,
 #    the store paths in their sorted place under rootfs/nix/store.

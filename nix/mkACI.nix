@@ -1,55 +1,64 @@
-# mkACI: an App Container Image (appc 0.8.11) from Nix packages. Arguments and output are described
-# in docs/mkaci-arguments.md; this file only wires checked arguments into one build (build-aci.sh).
-# Uses only builtins and stable nixpkgs attributes (see nix/README.md), no pkgs.lib.
+# mkACI: an App Container Image (appc 0.8.11) from Nix packages. Its arguments are the formals of
+# nix/lib/arguments.nix (generated from the argument table, a comment above each; see
+# docs/mkaci-arguments.md); nix/lib checks them and computes the manifest, this file wires the
+# result into one build (build-aci.sh). Uses only builtins and stable nixpkgs attributes.
 { pkgs }:
-args:
 let
-  a = import ./lib/arguments.nix { system = pkgs.stdenv.hostPlatform.system; } args;
-  manifest = import ./lib/manifest.nix a;
-  etcFiles = import ./lib/etc-files.nix a.etc;
+  lib = import ./lib { system = pkgs.stdenv.hostPlatform.system; };
+  inherit (builtins) baseNameOf concatStringsSep filter head isString match readFile replaceStrings split;
 
-  lastNamePart = let m = builtins.match ".*/([^/]+)" a.name; in if m == null then a.name else builtins.head m;
-  imageBase = "${lastNamePart}-${a.version}-${a.os}-${a.arch}";
-  imageFileName = "${imageBase}.aci";
-  # Store path names cannot hold '~' (AC identifiers and versions can).
-  drvName = builtins.replaceStrings [ "~" ] [ "_" ] imageBase;
-
-  manifestJSON = builtins.toJSON manifest;
-  rootEnv = pkgs.buildEnv { name = "${drvName}-root"; paths = a.packages; };
-  # Store paths named in the manifest (`exec = [ "${pkgs.hello}/bin/hello" ]`) or in extraCommands
-  # (`ln -s ${pkgs.foo}/bin/foo bin/`) must be in the image too: this file refers to all of them.
-  # It holds only those paths (with the text's context, so they stay dependencies), not the text
-  # itself: a changed label or variable then rebuilds the image alone, not this file and the closure.
-  referencedPaths = pkgs.writeText "${drvName}-references" (storePathsIn (manifestJSON + "\n" + a.extraCommands));
-  storePathsIn = text:
+  # A store path's thin-image mount point name: nix-store-<hash>-<name> made an AC Name (lower
+  # case, runs of other characters as one '-').
+  mountName = path:
     let
-      found = builtins.filter builtins.isList (builtins.split "(${builtins.storeDir}/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+)" text);
-      unique = builtins.attrNames (builtins.listToAttrs (map (m: { name = builtins.head m; value = null; }) found));
+      lower = replaceStrings
+        [ "A" "B" "C" "D" "E" "F" "G" "H" "I" "J" "K" "L" "M" "N" "O" "P" "Q" "R" "S" "T" "U" "V" "W" "X" "Y" "Z" "+" "." "_" "?" "=" ]
+        [ "a" "b" "c" "d" "e" "f" "g" "h" "i" "j" "k" "l" "m" "n" "o" "p" "q" "r" "s" "t" "u" "v" "w" "x" "y" "z" "-" "-" "-" "-" "-" ]
+        (baseNameOf path);
+      squeeze = s: let t = replaceStrings [ "--" ] [ "-" ] s; in if t == s then s else squeeze t;
+      name = squeeze lower;
+      trimmed = let m = match "(.*)-" name; in if m == null then name else head m;
     in
-    builtins.appendContext (builtins.concatStringsSep "\n" unique) (builtins.getContext text);
-  # The closure of the merged tree (not of `packages`): nixpkgs' buildEnv links the outputs named
-  # by meta.outputsToInstall (e.g. bin and man), which need not be in the packages' own closure.
-  # build-aci.sh leaves both roots themselves out: the tree's top level is copied into the rootfs.
-  closure = pkgs.closureInfo { rootPaths = [ rootEnv referencedPaths ]; };
+    "nix-store-${trimmed}";
 in
-pkgs.runCommand drvName
-{
-  nativeBuildInputs = [ pkgs.coreutils pkgs.gnutar pkgs.pigz pkgs.bzip2 pkgs.xz pkgs.jq ];
-  aciManifest = manifestJSON;
-  aciPasswd = etcFiles.passwd;
-  aciGroup = etcFiles.group;
-  aciHosts = if etcFiles.hosts == null then "" else etcFiles.hosts;
-  aciHasHosts = if etcFiles.hosts == null then "" else "1";
-  aciExtraCommands = a.extraCommands;
-  passAsFile = [ "aciManifest" "aciPasswd" "aciGroup" "aciHosts" "aciExtraCommands" ];
-  aciRootEnv = rootEnv;
-  aciReferencedPaths = referencedPaths;
-  aciClosure = closure;
-  aciImageBase = imageBase;
-  aciThin = if a.thin then "1" else "";
-  aciCompression = a.compression;
-  aciPostprocess = ./postprocess.sh;
-  passthru = { inherit manifest imageFileName; };
-} ''
-  source ${./build-aci.sh}
-''
+lib.takeArguments (args:
+  let
+    prepared = lib.prepare "mkACI" args;
+    a = prepared.arguments;
+    inherit (prepared) imageBase;
+    imageFileName = "${imageBase}.aci";
+    # Store path names cannot hold '~' (AC identifiers and versions can).
+    drvName = replaceStrings [ "~" ] [ "_" ] imageBase;
+
+    contents = import ./image-contents.nix { inherit pkgs; } prepared;
+    inherit (contents) rootEnv referencedPaths closure;
+
+    # A thin image's manifest names every store path of the closure, so evaluating it reads the
+    # closure (import from derivation: the packages are built first).
+    storePaths = filter (p: isString p && p != "" && p != "${rootEnv}" && p != "${referencedPaths}") (split "\n" (readFile "${closure}/store-paths"));
+    storeMountPoints = if a.thin then map (path: { name = mountName path; inherit path; readOnly = true; }) storePaths else [ ];
+    manifest = prepared.manifest storeMountPoints;
+    mounts = concatStringsSep "" (map (m: "--volume ${m.name},kind=host,source=${m.path},readOnly=true\n") storeMountPoints);
+  in
+  pkgs.runCommand drvName
+    (contents.rootfsEnv // {
+      nativeBuildInputs = [ pkgs.coreutils pkgs.gnutar pkgs.pigz pkgs.bzip2 pkgs.xz ];
+      aciManifest = builtins.toJSON manifest;
+      aciMounts = mounts;
+      passAsFile = [ "aciManifest" "aciMounts" ] ++ contents.rootfsPassAsFile;
+      aciRootfs = ./rootfs.sh;
+      aciReferencedPaths = referencedPaths;
+      aciClosure = closure;
+      aciImageBase = imageBase;
+      aciThin = if a.thin then "1" else "";
+      aciCompression = a.compression;
+      aciPostprocess = ./postprocess.sh;
+      passthru = {
+        # The manifest inside the image, as a Nix value (thin images included).
+        inherit manifest imageFileName;
+        # The checked arguments, every default filled in.
+        arguments = a;
+      };
+    }) ''
+    source ${./build-aci.sh}
+  '')

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# nix2aci postprocess.sh: copied by mkACI into every build result, next to the images.
+# nix2aci postprocess.sh: copied by mkACI and mkOCI into every build result, next to the images.
 # Links this result's images (and a thin image's .mounts file) into OUTDIR and signs each
 # image with the user's GnuPG 2 into OUTDIR/NAME.aci.asc, the detached ASCII-armored signature
-# rkt checks. Runs on the user's host, never inside Nix; writes only to OUTDIR.
+# rkt checks. An OCI image (NAME.oci layout, NAME.oci.tar archive) is signed the way the
+# containers tools verify ("simple signing"): skopeo copies it, signed, to OUTDIR/NAME.oci.signed
+# (a dir: image) and OUTDIR/NAME.oci.policy.json is a signedBy policy that checks it.
+# Runs on the user's host, never inside Nix; writes only to OUTDIR.
 set -euo pipefail
 
 prog=postprocess.sh
@@ -19,6 +22,11 @@ can load (the primary key and the signing key only: no cv25519 or other subkeys)
 into the Nix store is an indirect GC root (nix-store --add-root --indirect): nix-collect-garbage
 keeps its image while the link exists. Re-running is safe: links are replaced atomically and a
 failed or interrupted run never leaves a partial or stale .asc file.
+
+OCI images (NAME.oci, NAME.oci.tar) are linked too; signing copies each with
+`skopeo copy --sign-by` into OUTDIR/NAME.oci.signed (a dir: image holding the simple-signing
+signature) and writes OUTDIR/NAME.oci.policy.json, a policy whose signedBy rule checks it:
+  podman pull --signature-policy OUTDIR/NAME.oci.policy.json dir:OUTDIR/NAME.oci.signed
 
 options:
   --no-sign       only link the images, do not sign
@@ -77,8 +85,9 @@ here=$(cd -P -- "$(dirname -- "$self")" && pwd -P)
 shopt -s nullglob
 images=("$here"/*.aci)
 mounts=("$here"/*.mounts)
+layouts=("$here"/*.oci)
 shopt -u nullglob
-[ "${#images[@]}" -gt 0 ] || die "no .aci image next to this script in '$here'"
+[ "${#images[@]}" -gt 0 ] || [ "${#layouts[@]}" -gt 0 ] || die "no .aci or .oci image next to this script in '$here'"
 
 # ---------------------------------------------------------------------------------------------
 # gpg selection and signing-key checks (before anything is written).
@@ -148,7 +157,8 @@ if [ "$sign" -eq 1 ]; then
     fi
     die "no usable (unexpired, unrevoked) signing key${signing_key:+ for '$signing_key'} in gpg's keyring"
   fi
-  if [ "$allow_eddsa" -eq 0 ]; then
+  # (Only rkt, hence only .aci images, cannot use EdDSA keys.)
+  if [ "$allow_eddsa" -eq 0 ] && [ "${#images[@]}" -gt 0 ]; then
     all_eddsa=1
     while IFS= read -r algo; do
       is_eddsa_algo "$algo" || all_eddsa=0
@@ -266,10 +276,11 @@ image_name() {
 
 # Signs image $1 into $2 (atomically), once export_public_key has checked that rkt can read the
 # key; sets signer_fpr to the fingerprint of the key gpg used.
-# Not called through $(...): a signal must reach this shell while it waits for gpg.
+# $3 = 0: not for rkt (any key gpg can use is fine). Not called through $(...): a signal must
+# reach this shell while it waits for gpg.
 signer_fpr=
 sign_image() {
-  local image=$1 sig=$2 rc=0 created algo fpr
+  local image=$1 sig=$2 for_rkt=${3:-1} rc=0 created algo fpr
   rm -f -- "$work/sig.asc" "$work/status" "$work/stderr"
   "$gpg" "${gpg_opts[@]}" --yes --status-file "$work/status" \
     --detach-sign --armor --output "$work/sig.asc" -- "$image" \
@@ -285,10 +296,10 @@ sign_image() {
   algo=$(printf '%s\n' "$created" | awk '{ print $4 }')
   fpr=$(printf '%s\n' "$created" | awk '{ print $8 }')
   [ -n "$fpr" ] || die "gpg reported no signature for '$image'"
-  if [ "$allow_eddsa" -eq 0 ] && is_eddsa_algo "$algo"; then
+  if [ "$allow_eddsa" -eq 0 ] && [ "$for_rkt" -eq 1 ] && is_eddsa_algo "$algo"; then
     eddsa_refusal "key $fpr"
   fi
-  export_public_key "$fpr"
+  export_public_key "$fpr" "$for_rkt"
   mv -f -T -- "$work/sig.asc" "$sig"
   signer_fpr=$fpr
 }
@@ -348,7 +359,7 @@ colon_keys() {
 # --allow-eddsa. Sets key_note to the subkeys it left out.
 key_note=
 export_public_key() {
-  local fpr=$1 kind keyid algo curve why label unreadable='' exported=' ' left=''
+  local fpr=$1 for_rkt=${2:-1} kind keyid algo curve why label unreadable='' exported=' ' left=''
   "$gpg" --batch --no-tty --armor --export --export-options export-minimal -- "$fpr!" >"$work/pubkey.asc" 2>/dev/null ||
     die "could not export public key $fpr"
   while read -r kind keyid algo curve; do
@@ -360,7 +371,7 @@ export_public_key() {
     fi
   done < <("$gpg" --batch --no-tty --with-colons --import-options show-only --import <"$work/pubkey.asc" 2>/dev/null | colon_keys)
   [ "$exported" != ' ' ] || die "could not export public key $fpr"
-  if [ -n "$unreadable" ] && [ "$allow_eddsa" -eq 0 ]; then
+  if [ -n "$unreadable" ] && [ "$allow_eddsa" -eq 0 ] && [ "$for_rkt" -eq 1 ]; then
     cat >&2 <<EOF
 $prog: refusing to sign with key $fpr: rkt could not load it.
   rkt verifies signatures with Go's x/crypto/openpgp, which cannot parse its
@@ -387,7 +398,7 @@ for mount_file in ${mounts[@]+"${mounts[@]}"}; do
 done
 
 trust_lines=()
-for image in "${images[@]}"; do
+for image in ${images[@]+"${images[@]}"}; do
   dest=$outdir/$(basename -- "$image")
   # A changed image makes an older signature beside its link stale: drop it first, so an
   # interruption in between cannot leave a signature over other bytes.
@@ -416,7 +427,94 @@ for image in "${images[@]}"; do
   trust_lines+=("$(printf 'nix2aci trust --prefix=%q %q' "$name" "$keyfile")")
 done
 
+# ---------------------------------------------------------------------------------------------
+# OCI images: the layout and its archive are linked; signing is skopeo's simple signing, which
+# an OCI layout cannot hold, so the signed image is a dir: copy beside a policy that checks it.
+
+# The org.opencontainers.image.ref.name of a layout's manifest (mkOCI writes index.json on one
+# line, and a Docker reference holds no quote or backslash).
+oci_ref_name() {
+  sed -n 's/.*"org\.opencontainers\.image\.ref\.name":"\([^"\\]*\)".*/\1/p' -- "$1/index.json"
+}
+
+# $1 as a JSON string (a file path: quotes and backslashes escaped).
+json_string() {
+  printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+}
+
+# Writes into $1 (atomically) a policy accepting dir: images signed by key file $3 for identity $2.
+write_policy() {
+  cat > "$work/policy.json" <<EOF
+{
+  "default": [{ "type": "reject" }],
+  "transports": {
+    "dir": {
+      "": [{
+        "type": "signedBy",
+        "keyType": "GPGKeys",
+        "keyPath": $(json_string "$3"),
+        "signedIdentity": { "type": "exactReference", "dockerReference": $(json_string "$2") }
+      }]
+    }
+  }
+}
+EOF
+  mv -f -T -- "$work/policy.json" "$1"
+}
+
+oci_fpr=
+verify_lines=()
+for layout in ${layouts[@]+"${layouts[@]}"}; do
+  dest=$outdir/$(basename -- "$layout")
+  link_into_outdir "$layout"
+  printf 'linked  %s\n' "$dest"
+  if [ -f "$layout.tar" ]; then
+    link_into_outdir "$layout.tar"
+    printf 'linked  %s\n' "$dest.tar"
+  fi
+  [ "$sign" -eq 1 ] || continue
+
+  command -v skopeo >/dev/null 2>&1 || die "signing OCI images needs skopeo (Debian: skopeo); or run with --no-sign"
+  ref=$(oci_ref_name "$layout")
+  [ -n "$ref" ] || die "no org.opencontainers.image.ref.name in '$layout/index.json'"
+  if [ -z "$oci_fpr" ]; then
+    # skopeo wants a fingerprint: the one of the key gpg signs with (NIX2ACI_SIGNING_KEY or its
+    # default key), learnt by signing a few bytes. This also unlocks the key in gpg-agent.
+    printf 'nix2aci signing-key probe\n' > "$work/probe"
+    sign_image "$work/probe" "$work/probe.asc" 0
+    oci_fpr=$signer_fpr
+  fi
+  rm -rf -- "$work/signed" "$work/stale"
+  rc=0
+  skopeo copy --quiet --sign-by "$oci_fpr" --sign-identity "$ref" -- "oci:$layout" "dir:$work/signed" \
+    </dev/null 2>"$work/stderr" &
+  child=$!
+  wait "$child" || rc=$?
+  child=
+  if [ "$rc" -ne 0 ]; then
+    printf '%s: skopeo could not sign %s (exit status %s)\n' "$prog" "$layout" "$rc" >&2
+    sed 's/^/  skopeo: /' -- "$work/stderr" >&2
+    exit 1
+  fi
+  # The policy names the key and identity of the signature beside it: drop it first, and move the
+  # old signed copy aside before the new one takes its place.
+  rm -f -- "$dest.policy.json"
+  if [ -e "$dest.signed" ]; then mv -T -- "$dest.signed" "$work/stale"; fi
+  mv -T -- "$work/signed" "$dest.signed"
+  printf 'signed  %s (key %s, identity %s)\n' "$dest.signed" "$oci_fpr" "$ref"
+  export_public_key "$oci_fpr" 0
+  keyfile=$outdir/pubkey-$oci_fpr.asc
+  if cmp -s -- "$work/pubkey.asc" "$keyfile"; then rm -f -- "$work/pubkey.asc"; else mv -f -T -- "$work/pubkey.asc" "$keyfile"; fi
+  write_policy "$dest.policy.json" "$ref" "$(cd -P -- "$(dirname -- "$keyfile")" && pwd -P)/$(basename -- "$keyfile")"
+  printf 'policy  %s\n' "$dest.policy.json"
+  verify_lines+=("$(printf 'podman pull --signature-policy %q dir:%q' "$dest.policy.json" "$dest.signed")")
+done
+
 if [ "${#trust_lines[@]}" -gt 0 ]; then
   printf '\nTo trust the signing key for these images (on the machine that runs them):\n'
   printf '  %s\n' "${trust_lines[@]}"
+fi
+if [ "${#verify_lines[@]}" -gt 0 ]; then
+  printf '\nTo check the signatures of the OCI images and load them:\n'
+  printf '  %s\n' "${verify_lines[@]}"
 fi

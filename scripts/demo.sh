@@ -62,8 +62,7 @@ key=$(find "$out/ACIs" -maxdepth 1 -name 'pubkey-*.asc' | head -n 1)
 node bin/nix2aci.js trust --prefix=nix2aci.example/busybox "$key"
 node bin/nix2aci.js inspect "$aci"
 echo '$ busybox | head -n1   (typed into the container shell)' >&2
-# --interactive: like rkt, the app only gets stdin when asked. The exec's `busybox --install -s`
-# complains about /usr/bin links the image does not have; that goes to run.log.
+# --interactive: like rkt, the app (the image's /bin/sh) only gets stdin when asked.
 if ! banner=$(echo 'busybox | head -n1' | node bin/nix2aci.js run --interactive "$aci" 2>"$out/run.log"); then
   cat "$out/run.log" >&2
   exit 1

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(nix-bin appc-spec gnupg bubblewrap busybox-static patchelf pigz jq xz-utils bzip2 tar gcc libc6-dev tmux golang-go golang-golang-x-crypto-dev)
-required_tools=(nix-build nix-instantiate actool gpg bwrap busybox patchelf pigz jq xz bzip2 tar gcc tmux go node npm)
+debian_packages=(nix-bin appc-spec gnupg bubblewrap busybox-static patchelf pigz jq xz-utils bzip2 tar gcc libc6-dev tmux golang-go golang-golang-x-crypto-dev podman skopeo umoci runc)
+required_tools=(nix-build nix-instantiate actool gpg bwrap busybox patchelf pigz jq xz bzip2 tar gcc tmux go podman skopeo umoci runc node npm)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -73,10 +73,12 @@ export interface LetExpr {
   readonly body: Expr;
 }
 
-/** One formal of a set pattern: `name` or `name ? default`. */
+/** One formal of a set pattern: `name` or `name ? default`, optionally with a `# comment` above it. */
 export interface PatternArg {
   readonly name: string;
   readonly default?: Expr;
+  /** One line of text (no line break), printed as `# comment` on the line above the formal. */
+  readonly comment?: string;
 }
 /** `{ a, b ? 1, ... }`, optionally bound as a whole: `args@{ ... }` or `{ ... }@args`. */
 export interface SetPattern {

@@ -1,11 +1,15 @@
 /**
  * Nodes made by the builders are remembered (weakly) so that `fromJS` (and `attrs`, `list`) can
  * tell an embedded Nix expression from plain data that merely has a `kind` field. A WeakSet keeps
- * the nodes themselves plain, fast objects.
+ * the nodes themselves plain, fast objects. The set is one per process, found through a
+ * `Symbol.for` key: a spec module loaded with its own copy of nix2aci (jiti, esbuild) builds
+ * `rawNix(nix.…)` nodes that the CLI's copy must recognise too.
  */
 import type { Expr } from "./ast.js";
 
-const built = new WeakSet<object>();
+const key = Symbol.for("nix2aci.nix.built");
+const registry = globalThis as { [key]?: WeakSet<object> };
+const built: WeakSet<object> = (registry[key] ??= new WeakSet<object>());
 
 /** Marks `node` as made by a builder. */
 export function brand<T extends Expr>(node: T): T {
@@ -13,7 +17,7 @@ export function brand<T extends Expr>(node: T): T {
   return node;
 }
 
-/** True for nodes made by this library's builders. */
+/** True for nodes made by the builders of any copy of this library in this process. */
 export function isExpr(value: unknown): value is Expr {
   return typeof value === "object" && value !== null && built.has(value);
 }

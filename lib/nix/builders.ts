@@ -29,7 +29,7 @@ import { binaryOps } from "./ast.js";
 import { brand, isExpr } from "./brand.js";
 import { NixPrintError } from "./errors.js";
 import { fromJS, type NixData } from "./fromjs.js";
-import { checkIdentifier, checkText } from "./lexical.js";
+import { checkComment, checkIdentifier, checkText } from "./lexical.js";
 
 /** An Expr, or plain data that fromJS turns into one. */
 export type ExprLike = NixData;
@@ -96,8 +96,11 @@ export function letIn(bindings: BindingsInput, body: ExprLike): LetExpr {
   return brand({ kind: "let", bindings: toBindings(bindings), body: toExpr(body) });
 }
 
-/** A formal of a set pattern: a name, or `[name, default]`. */
-export type PatternArgInput = string | readonly [name: string, fallback: ExprLike];
+/** A formal of a set pattern: a name, `[name, default]`, or `{ name, default?, comment? }`. */
+export type PatternArgInput =
+  | string
+  | readonly [name: string, fallback: ExprLike]
+  | { readonly name: string; readonly default?: ExprLike; readonly comment?: string };
 
 export interface PatternOptions {
   /** Accept other attributes too: `...` */
@@ -114,6 +117,15 @@ export function pattern(args: readonly PatternArgInput[], options: PatternOption
       checkIdentifier(arg, "pattern argument");
       return { name: arg };
     }
+    if (isFormalObject(arg)) {
+      checkIdentifier(arg.name, "pattern argument");
+      if (arg.comment !== undefined) checkComment(arg.comment);
+      return {
+        name: arg.name,
+        ...(arg.default !== undefined ? { default: toExpr(arg.default) } : {}),
+        ...(arg.comment !== undefined ? { comment: arg.comment } : {}),
+      };
+    }
     const [name, fallback] = arg;
     checkIdentifier(name, "pattern argument");
     return { name, default: toExpr(fallback) };
@@ -126,6 +138,10 @@ export function pattern(args: readonly PatternArgInput[], options: PatternOption
     ...(options.bind !== undefined ? { bind: options.bind } : {}),
     ...(options.bindPosition !== undefined ? { bindPosition: options.bindPosition } : {}),
   };
+}
+
+function isFormalObject(arg: Exclude<PatternArgInput, string>): arg is Extract<PatternArgInput, { readonly name: string }> {
+  return !Array.isArray(arg);
 }
 
 /** `param: body`; param is an identifier name or a pattern(). */

@@ -43,6 +43,12 @@ export function checkText(text: string, role: string): void {
   }
 }
 
+/** Throws unless `text` can be a one-line `#` comment (Nix ends a comment at CR or LF). */
+export function checkComment(text: string): void {
+  checkText(text, "comment");
+  if (/[\r\n]/.test(text)) throw new NixPrintError(`comment ${quoteForMessage(text)} must be one line (no CR or LF)`);
+}
+
 export const int64Min = -(2n ** 63n);
 export const int64Max = 2n ** 63n - 1n;
 

@@ -7,6 +7,7 @@ import type { AttrKey, Binding, Expr, SetPattern, StringExpr } from "./ast.js";
 import { concat, concatAll, type Doc, group, hardline, ifBreak, join, line, linesBefore, nest, render, softline } from "./doc.js";
 import { NixPrintError, quoteForMessage } from "./errors.js";
 import {
+  checkComment,
   checkFloat,
   checkIdentifier,
   checkInt,
@@ -272,7 +273,11 @@ function printPattern(pattern: SetPattern): Doc {
     checkIdentifier(arg.name, "pattern argument");
     if (names.has(arg.name)) throw new NixPrintError(`pattern argument ${quoteForMessage(arg.name)} appears twice`);
     names.add(arg.name);
-    return arg.default === undefined ? arg.name : concat(arg.name, " ? ", toDoc(arg.default));
+    const formal = arg.default === undefined ? arg.name : concat(arg.name, " ? ", toDoc(arg.default));
+    if (arg.comment === undefined) return formal;
+    checkComment(arg.comment);
+    // The hard line break makes the whole pattern one formal per line.
+    return concat(arg.comment === "" ? "#" : `# ${arg.comment}`, hardline, formal);
   });
   if (pattern.ellipsis) formals.push("...");
   let doc: Doc;
@@ -312,7 +317,9 @@ function printCall(fn: Expr, args: readonly Expr[]): Doc {
   const headDoc = operand(head, Prec.app);
   const argDocs = all.map((arg) => operand(arg, argumentPrec));
   const last = all[all.length - 1] as Expr;
-  if (isAbsorbable(last)) {
+  // A parenthesised operator chain opens its bracket on this line too: `f (\n  a\n  // b\n)`.
+  const parenthesisedChain = last.kind === "binary" && printExpr(last).prec < argumentPrec;
+  if (isAbsorbable(last) || parenthesisedChain) {
     const leading = linesBefore(argDocs.slice(0, -1));
     return concat(group(headDoc, nest(leading)), " ", argDocs[argDocs.length - 1] as Doc);
   }

@@ -2,24 +2,24 @@
  * lib/render: validated specs → Nix files. `renderACI` gives one spec's callPackage-able file,
  * `renderTree` a whole tree with its default.nix, `writeTree` writes a tree atomically.
  */
-import { SpecError, validateSpec, validateSpecs, type ACISpec, type Problem } from "../spec/index.js";
-import { renderProblems } from "./checks.js";
+import { SpecError, validateSpec, validateSpecs, type ACISpec } from "../spec/index.js";
 import { renderSpecFile, type FileOrigin } from "./spec-file.js";
 import { renderTreeUnchecked, type RenderTreeOptions, type RenderedTree, type TreeSpec } from "./tree.js";
 
 export { writeTree, type WriteTreeReport } from "./write-tree.js";
-export { renderProblems } from "./checks.js";
-export { specFileExpr, renderSpecFile, fileArguments, type FileOrigin } from "./spec-file.js";
-export { renderTreeUnchecked, defaultFileExpr, relativePath, type RenderTreeOptions, type RenderedTree, type TreeSpec } from "./tree.js";
-export { valueExpr, refExpr } from "./refs.js";
+export { specFileExpr, renderSpecFile, relativePath, DEFAULT_NIX_DIR, type FileOrigin } from "./spec-file.js";
+export { renderTreeUnchecked, variantArguments, defaultFileExpr, type RenderTreeOptions, type RenderedTree, type TreeSpec } from "./tree.js";
+export { valueExpr, refExpr, type ParamValues } from "./refs.js";
+export { checkPackagePaths, type PackagePathOptions, type PackagePathReport } from "./package-paths.js";
 
 /**
- * The Nix file of one spec: `{ pkgs, mkACI, <params> ? <defaults>, thin ? false, ... }: mkACI { … }`,
- * preceded by a one-line header naming `origin.source`. Variants are not in it (see renderTree).
- * Throws a {@link SpecError} listing every problem when the spec is invalid.
+ * The Nix file of one spec: `{ pkgs, mkACI, <params> ? <defaults>, overrides ? { }, ... }:
+ * mkACI ({ … } // overrides)`, preceded by a one-line header naming `origin.source`. Variants
+ * are not in it (see renderTree). Throws a {@link SpecError} listing every problem when the spec
+ * is invalid.
  */
 export function renderACI(spec: ACISpec, origin: FileOrigin = {}): string {
-  const problems = [...validateSpec(spec), ...renderProblems(spec)];
+  const problems = validateSpec(spec);
   if (problems.length > 0) throw new SpecError(problems, origin.source);
   return renderSpecFile(spec, origin);
 }
@@ -31,8 +31,7 @@ export function renderACI(spec: ACISpec, origin: FileOrigin = {}): string {
  */
 export function renderTree(specs: readonly (ACISpec | TreeSpec)[], options: RenderTreeOptions = {}): RenderedTree {
   const entries: TreeSpec[] = specs.map((item) => (isTreeSpec(item) ? item : { spec: item }));
-  const problems: Problem[] = validateSpecs(entries.map((entry) => entry.spec));
-  entries.forEach((entry, i) => problems.push(...renderProblems(entry.spec, entries.length === 1 ? [] : [i])));
+  const problems = validateSpecs(entries.map((entry) => entry.spec));
   if (problems.length > 0) throw new SpecError(problems);
   return renderTreeUnchecked(entries, options);
 }

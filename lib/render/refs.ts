@@ -1,24 +1,31 @@
 /** Spec data (JSON-like values holding DSL references) → lib/nix expressions. */
 import { call, fromJS, id, ifThenElse, sel, type Expr, type NixData } from "../nix/index.js";
-import { isRef, refNode, type NixValue, type Ref, type RefNode } from "../spec/index.js";
+import { isRef, refNode, type JsonValue, type NixValue, type Ref, type RefNode } from "../spec/index.js";
+
+/**
+ * Values to print in place of `param(name)` references, where the param is not in scope (a
+ * variant's overrides in default.nix know the values the file is called with).
+ */
+export type ParamValues = Readonly<Record<string, JsonValue>>;
 
 /**
  * The Nix expression of a spec value: references become the Nix they stand for
  * (`pkgs.pkgsStatic.busybox`, `pkgs.busybox.override { … }`, a param's variable, `if … then …
- * else …`, a `nix(…)` expression); everything else is data, printed by lib/nix's fromJS (which
- * escapes strings exactly and refuses what Nix cannot hold).
+ * else …`, a `rawNix(…)` expression); everything else is data, printed by lib/nix's fromJS (which
+ * escapes strings exactly, keeps every key as it is, and refuses what Nix cannot hold).
  */
-export function valueExpr(value: NixValue): Expr {
-  return fromJS(withRefsAsExprs(value));
+export function valueExpr(value: NixValue, params?: ParamValues): Expr {
+  return fromJS(withRefsAsExprs(value, params));
 }
 
-function withRefsAsExprs(value: NixValue): NixData {
-  if (isRef(value)) return refExpr(value);
-  if (Array.isArray(value)) return (value as readonly NixValue[]).map(withRefsAsExprs);
+function withRefsAsExprs(value: NixValue, params: ParamValues | undefined): NixData {
+  if (isRef(value)) return refExpr(value, params);
+  if (Array.isArray(value)) return (value as readonly NixValue[]).map((item) => withRefsAsExprs(item, params));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, NixData> = {};
     for (const [key, item] of Object.entries(value as Readonly<Record<string, NixValue>>)) {
-      if (item !== undefined) out[key] = withRefsAsExprs(item);
+      // defineProperty: a `__proto__` key is data, not the prototype.
+      if (item !== undefined) Object.defineProperty(out, key, { value: withRefsAsExprs(item, params), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -26,7 +33,7 @@ function withRefsAsExprs(value: NixValue): NixData {
 }
 
 /** The Nix expression a DSL reference stands for. */
-export function refExpr(ref: Ref): Expr {
+export function refExpr(ref: Ref, params?: ParamValues): Expr {
   const node = refNode(ref);
   switch (node.kind) {
     case "attrPath":
@@ -34,14 +41,14 @@ export function refExpr(ref: Ref): Expr {
     case "override": {
       const base: RefNode = refNode(node.base as Ref);
       // `pkgs.a.b.override`, not `(pkgs.a.b).override`: select the whole path at once.
-      const fn = base.kind === "attrPath" ? sel(id("pkgs"), ...base.path, "override") : sel(refExpr(node.base), "override");
-      return call(fn, valueExpr(node.args));
+      const fn = base.kind === "attrPath" ? sel(id("pkgs"), ...base.path, "override") : sel(refExpr(node.base, params), "override");
+      return call(fn, valueExpr(node.args, params));
     }
     case "param":
-      return id(node.name);
+      return params !== undefined && Object.hasOwn(params, node.name) ? fromJS(params[node.name] as JsonValue) : id(node.name);
     case "when":
-      return ifThenElse(refExpr(node.cond), valueExpr(node.then), valueExpr(node.else));
-    case "nix":
+      return ifThenElse(refExpr(node.cond, params), valueExpr(node.then, params), valueExpr(node.else, params));
+    case "rawNix":
       return node.expr;
   }
 }

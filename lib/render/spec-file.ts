@@ -1,72 +1,72 @@
 /** One spec → the AST and text of a callPackage-able Nix file calling nix2aci's mkACI. */
-import { attrs, bind, call, id, inherit, lambda, NixPrintError, pattern, print, type Binding, type Expr, type PatternArgInput } from "../nix/index.js";
+import { attrs, bind, call, id, inherit, lambda, NixPrintError, op, path, pattern, print, sel, str, update, type Binding, type Expr, type PatternArgInput } from "../nix/index.js";
 import { resolveVariant, toMkACIArgs, type ACISpec, type NixValue } from "../spec/index.js";
 import { commentText, frame } from "./frame.js";
-import { valueExpr } from "./refs.js";
+import { valueExpr, type ParamValues } from "./refs.js";
+
+/** Where generated files find nix2aci's nix/ by default: a project that installed nix2aci. */
+export const DEFAULT_NIX_DIR = "node_modules/nix2aci/nix";
 
 /**
- * mkACI's arguments in the order of docs/mkaci-arguments.md: the generated call lists them in
- * this order whatever order the spec was written in.
+ * `{ pkgs ? import <nixpkgs> { }, mkACI ? (import <nixDir> { inherit pkgs; }).mkACI,
+ * <params with defaults>, overrides ? { }, ... }: mkACI ({ … } // overrides)` for `spec` (its
+ * variants aside: they are calls of this file in default.nix, see renderTree). The spec must be
+ * valid. `overrides` replaces mkACI arguments as a whole; `nixDir` is nix2aci's nix/ as seen from
+ * the file's folder: with both defaults the file builds on its own (`nix-build file.nix`), and
+ * `pkgs.callPackage` still passes its own `pkgs` (and `mkACI`, where an overlay adds it).
  */
-const argumentOrder = [
-  "name", "version", "os", "arch", "labels", "annotations", "packages", "exec", "user", "group",
-  "supplementaryGIDs", "environment", "workingDirectory", "eventHandlers", "ports", "mountPoints",
-  "isolators", "userAnnotations", "userLabels", "dependencies", "pathWhitelist", "thin",
-  "compression", "etc", "extraCommands",
-] as const;
-
-/**
- * Function arguments every generated file takes besides the spec's params: the package set, the
- * mkACI to call, and `thin` (default: the spec's `thin`), so that a thin variant is the same file
- * called with `thin = true`.
- */
-export const fileArguments = ["pkgs", "mkACI", "thin"] as const;
-
-/**
- * `{ pkgs, mkACI, <params with defaults>, thin ? false, ... }: mkACI { … }` for `spec` (its
- * variants aside: they are calls in default.nix, see renderTree). The spec must be valid.
- */
-export function specFileExpr(spec: ACISpec): Expr {
+export function specFileExpr(spec: ACISpec, nixDir: string = DEFAULT_NIX_DIR): Expr {
   const base = resolveVariant(spec);
   const params: PatternArgInput[] = Object.entries(base.params ?? {}).map(([name, value]) => [name, fieldExpr(`params.${name}`, value)]);
-  const formals: PatternArgInput[] = ["pkgs", "mkACI", ...params, ["thin", base.thin ?? false]];
-  return lambda(pattern(formals, { ellipsis: true }), call(id("mkACI"), attrs(mkACIBindings(base))));
+  const formals: PatternArgInput[] = [...defaultArguments(nixDir), ...params, ["overrides", attrs({})]];
+  return lambda(pattern(formals, { ellipsis: true }), call(id("mkACI"), update(attrs(mkACIBindings(base)), id("overrides"))));
 }
 
-function mkACIBindings(spec: ACISpec): Binding[] {
-  const args = toMkACIArgs(spec) as unknown as Readonly<Record<string, unknown>>;
-  const keys = [...argumentOrder, ...Object.keys(args).filter((key) => !(argumentOrder as readonly string[]).includes(key))];
-  const bindings: Binding[] = [];
-  for (const key of keys) {
-    if (key === "thin") bindings.push(inherit("thin"));
-    else if (args[key] !== undefined) bindings.push(bind(key, fieldExpr(key, args[key] as NixValue)));
+/** `pkgs ? import <nixpkgs> { }` and `mkACI ? (import NIXDIR { inherit pkgs; }).mkACI`. */
+export function defaultArguments(nixDir: string): PatternArgInput[] {
+  return [
+    ["pkgs", call(id("import"), path("<nixpkgs>"), attrs({}))],
+    ["mkACI", sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), "mkACI")],
+  ];
+}
+
+/** A relative path as a Nix path literal (`./a/b.nix`, `../../nix`), or `./. + "/odd name.nix"`. */
+export function relativePath(relative: string): Expr {
+  const literal = relative.startsWith("../") || relative === ".." ? relative : `./${relative}`;
+  try {
+    return path(literal);
+  } catch {
+    return op(path("./."), "+", str(`/${relative}`));
   }
-  return bindings;
+}
+
+/** `key = value;` for each mkACI argument of `spec`, in table order. */
+export function mkACIBindings(spec: ACISpec, params?: ParamValues): Binding[] {
+  return Object.entries(toMkACIArgs(spec)).map(([key, value]) => bind(key, fieldExpr(key, value, params)));
 }
 
 /** valueExpr of a spec field; a value Nix cannot hold is reported at its field path (`exec[1]: …`). */
-function fieldExpr(field: string, value: NixValue): Expr {
+function fieldExpr(field: string, value: NixValue, params?: ParamValues): Expr {
   try {
-    return valueExpr(value);
+    return valueExpr(value, params);
   } catch (error) {
     if (!(error instanceof NixPrintError)) throw error;
     throw new NixPrintError(error.message.startsWith("$") ? `${field}${error.message.slice(1)}` : `${field}: ${error.message}`);
   }
 }
 
-/** Where a rendered file comes from, for its header line. */
+/** Where a rendered file comes from (for its header line) and where it will find nix/. */
 export interface FileOrigin {
   /** The spec module, as a path relative to the spec folder (e.g. `linux/busybox.ts`). */
   readonly source?: string;
-  /** The variant rendered, when a variant has a file of its own. */
-  readonly variant?: string;
+  /** nix2aci's nix/ folder as seen from the file's folder, `/`-separated; default {@link DEFAULT_NIX_DIR}. */
+  readonly nixDir?: string;
 }
 
 /** The text of a spec's Nix file: a one-line header naming its source, then the printed function. */
 export function renderSpecFile(spec: ACISpec, origin: FileOrigin = {}): string {
   return frame("spec-file.nix.hbs", {
     source: commentText(origin.source ?? "a spec"),
-    variant: origin.variant === undefined ? "" : commentText(origin.variant),
-    body: print(specFileExpr(spec)),
+    body: print(specFileExpr(spec, origin.nixDir)),
   });
 }

@@ -1,9 +1,10 @@
 /** Many specs → a tree of Nix files plus `default.nix` with one attribute per spec and variant. */
-import { attrs, bind, call, id, inherit, lambda, op, path, pattern, print, sel, str, type Binding, type Expr } from "../nix/index.js";
-import { resolveVariant, specAttrName, type ACISpec, type ACIVariant, type NixValue } from "../spec/index.js";
+import { posix } from "node:path";
+import { attrs, bind, call, id, inherit, lambda, pattern, print, sel, type Binding, type Expr } from "../nix/index.js";
+import { resolveVariant, specAttrName, toMkACIArgs, type ACISpec, type JsonValue } from "../spec/index.js";
 import { frame } from "./frame.js";
 import { valueExpr } from "./refs.js";
-import { renderSpecFile } from "./spec-file.js";
+import { DEFAULT_NIX_DIR, defaultArguments, mkACIBindings, relativePath, renderSpecFile } from "./spec-file.js";
 
 /** A spec and where it was declared. */
 export interface TreeSpec {
@@ -31,22 +32,47 @@ export interface RenderTreeOptions {
 /** The tree's file names are `/`-separated relative paths; default.nix comes last. */
 export type RenderedTree = Map<string, string>;
 
-/** Variant fields that keep a variant a call of its spec's file (the rest need a file of their own). */
-const callableVariantFields: ReadonlySet<string> = new Set(["params", "thin"]);
-
-/** One attribute of default.nix: `name = import ./file.nix { inherit pkgs mkACI; <arguments> };` */
+/**
+ * One attribute of default.nix: `name = import ./file.nix { inherit pkgs mkACI; <arguments> };`,
+ * or for an OCI image (`format: "oci"`) `{ inherit pkgs; mkACI = mkOCI; … }`: the file is a
+ * function of the builder, and mkOCI takes mkACI's arguments.
+ */
 interface Attribute {
   readonly name: string;
   readonly file: string;
-  readonly args: Readonly<Record<string, NixValue>>;
+  readonly args: readonly Binding[];
+  readonly oci: boolean;
 }
 
 /**
- * Renders specs (assumed valid, see validateSpecs) into files. A variant that only sets params
- * and/or `thin` is a call of its spec's file with those arguments; a variant that changes any
- * other field is rendered to a file of its own, `<spec file>.<variant>.nix`.
+ * The arguments of a variant's call of its spec's file: the params it sets, and `overrides`: its
+ * name as mkACI's `variant`, and the mkACI arguments that differ from the spec's (records already
+ * merged as resolveVariant merges them; a param reference inside is printed as the value the file
+ * is called with).
+ */
+export function variantArguments(spec: ACISpec, variantName: string): Binding[] {
+  const variant = resolveVariant(spec, variantName);
+  const setParams = spec.variants?.[variantName]?.params ?? {};
+  const paramValues: Readonly<Record<string, JsonValue>> = { ...spec.params, ...setParams };
+  const printed = (s: ACISpec): Map<string, string> => new Map(Object.entries(toMkACIArgs(s)).map(([key, value]) => [key, print(valueExpr(value))]));
+  const before = printed(resolveVariant(spec));
+  const after = printed(variant);
+  const changed = new Set([...after].filter(([key, text]) => before.get(key) !== text).map(([key]) => key));
+  const overrides = mkACIBindings(variant, paramValues).filter((b) => b.kind === "binding" && changed.has(String(b.path[0])));
+  // The variant's name tells its image apart: a label, and the NAME part of the file name.
+  return [
+    ...Object.entries(setParams).map(([name, value]) => bind(name, valueExpr(value))),
+    bind("overrides", attrs([bind("variant", variantName), ...overrides])),
+  ];
+}
+
+/**
+ * Renders specs (assumed valid, see validateSpecs) into files: one per spec, and in default.nix an
+ * attribute per spec and per variant, every variant a call of its spec's file (see
+ * variantArguments), so no file repeats another.
  */
 export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderTreeOptions = {}): RenderedTree {
+  const nixDir = options.nixDir ?? DEFAULT_NIX_DIR;
   const tree: RenderedTree = new Map();
   const attributes: Attribute[] = [];
   const owners = new Map<string, string>();
@@ -63,35 +89,28 @@ export function renderTreeUnchecked(specs: readonly TreeSpec[], options: RenderT
     const stem = module === undefined ? attr : inList === true ? `${stripExtension(module)}/${attr}` : stripExtension(module);
     const where = label ?? module;
     const owner = where === undefined ? `spec ${spec.name}` : inList === true ? `${where} (${spec.name})` : where;
-    add(`${stem}.nix`, renderOrSay(owner, () => renderSpecFile(spec, module === undefined ? {} : { source: module })), owner);
-    attributes.push({ name: attr, file: `${stem}.nix`, args: {} });
-    for (const [variantName, variant] of Object.entries(spec.variants ?? {})) {
-      if (isCallable(variant)) {
-        attributes.push({ name: variantName, file: `${stem}.nix`, args: { ...variant.params, ...(variant.thin === undefined ? {} : { thin: variant.thin }) } });
-      } else {
-        const file = `${stem}.${variantName}.nix`;
-        const origin = { ...(module === undefined ? {} : { source: module }), variant: variantName };
-        add(file, renderOrSay(`${owner}: variants.${variantName}`, () => renderSpecFile(resolveVariant(spec, variantName), origin)), `${owner} variant ${variantName}`);
-        attributes.push({ name: variantName, file, args: {} });
-      }
+    // nix/ as seen from the file's own folder, `depth` folders below the tree's.
+    const depth = stem.split("/").length - 1;
+    const fileNixDir = posix.normalize(posix.join("../".repeat(depth) || ".", nixDir));
+    add(`${stem}.nix`, renderOrSay(owner, () => renderSpecFile(spec, { ...(module === undefined ? {} : { source: module }), nixDir: fileNixDir })), owner);
+    attributes.push({ name: attr, file: `${stem}.nix`, args: [], oci: spec.format === "oci" });
+    for (const variantName of Object.keys(spec.variants ?? {})) {
+      const args = renderOrSay(`${owner}: variants.${variantName}`, () => variantArguments(spec, variantName));
+      attributes.push({ name: variantName, file: `${stem}.nix`, args, oci: resolveVariant(spec, variantName).format === "oci" });
     }
   }
   checkUniqueAttributes(attributes);
-  tree.set("default.nix", frame("default.nix.hbs", { body: print(defaultFileExpr(attributes, options.nixDir ?? "node_modules/nix2aci/nix")) }));
+  tree.set("default.nix", frame("default.nix.hbs", { body: print(defaultFileExpr(attributes, nixDir)) }));
   return tree;
 }
 
 /** Runs `render`, naming `owner` in any error (lib/nix refuses values Nix cannot hold). */
-function renderOrSay(owner: string, render: () => string): string {
+function renderOrSay<T>(owner: string, render: () => T): T {
   try {
     return render();
   } catch (error) {
     throw new Error(`${owner}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function isCallable(variant: ACIVariant): boolean {
-  return Object.entries(variant).every(([key, value]) => value === undefined || callableVariantFields.has(key));
 }
 
 function checkUniqueAttributes(attributes: readonly Attribute[]): void {
@@ -104,27 +123,18 @@ function checkUniqueAttributes(attributes: readonly Attribute[]): void {
 }
 
 /**
- * `{ pkgs ? import <nixpkgs> { }, mkACI ? (import <nixDir> { inherit pkgs; }).mkACI }: { … }`:
- * any package set can be passed (`--arg pkgs 'import ./nix/host-pkgs.nix {}'`); files are
- * imported with explicit arguments rather than `pkgs.callPackage`, which such a set may lack.
+ * `{ pkgs ? import <nixpkgs> { }, mkACI ? (import <nixDir> { inherit pkgs; }).mkACI }: { … }`
+ * (and `mkOCI ? …` when an attribute is an OCI image): any package set can be passed
+ * (`--arg pkgs 'import ./nix/host-pkgs.nix {}'`); files are imported with explicit arguments
+ * rather than `pkgs.callPackage`, which such a set may lack.
  */
 export function defaultFileExpr(attributes: readonly Attribute[], nixDir: string): Expr {
-  const defaultPkgs = call(id("import"), path("<nixpkgs>"), attrs({}));
-  const defaultMkACI = sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), "mkACI");
-  const bindings: Binding[] = attributes.map(({ name, file, args }) =>
-    bind(name, call(id("import"), relativePath(file), attrs([inherit("pkgs", "mkACI"), ...Object.entries(args).map(([key, value]) => bind(key, valueExpr(value)))]))),
+  const bindings: Binding[] = attributes.map(({ name, file, args, oci }) =>
+    bind(name, call(id("import"), relativePath(file), attrs([...(oci ? [inherit("pkgs"), bind("mkACI", id("mkOCI"))] : [inherit("pkgs", "mkACI")]), ...args]))),
   );
-  return lambda(pattern([["pkgs", defaultPkgs], ["mkACI", defaultMkACI]]), attrs(bindings));
-}
-
-/** A relative path as a Nix path literal (`./a/b.nix`, `../../nix`), or `./. + "/odd name.nix"`. */
-export function relativePath(relative: string): Expr {
-  const literal = relative.startsWith("../") || relative === ".." ? relative : `./${relative}`;
-  try {
-    return path(literal);
-  } catch {
-    return op(path("./."), "+", str(`/${relative}`));
-  }
+  const formals = defaultArguments(nixDir);
+  if (attributes.some((a) => a.oci)) formals.push(["mkOCI", sel(call(id("import"), relativePath(nixDir), attrs([inherit("pkgs")])), "mkOCI")]);
+  return lambda(pattern(formals), attrs(bindings));
 }
 
 function stripExtension(module: string): string {

@@ -1,48 +1,28 @@
 /**
- * appc 0.8.11 value rules, shared by spec validation and manifest validation.
- * Each mirrors what actool 0.8.11 (Debian appc-spec, built with Go 1.19) accepts, unless the
- * README section "Deliberately stricter than actool" says otherwise.
+ * Value rules only specs have (the generator's side of GENERATOR_ONLY in arguments/table.ts):
+ * well-known annotation values, resource quantities and errno names of the typed isolators, and
+ * the text every spec string must be. Each mirrors what actool 0.8.11 (Debian appc-spec, built
+ * with Go 1.19) accepts, or is stricter where lib/spec/README.md says so.
  */
-
 import { isGoQuantity } from "./go-parsers.js";
 
-export const AC_IDENTIFIER = /^[a-z0-9]+([-._~/][a-z0-9]+)*$/;
-export const AC_NAME = /^[a-z0-9]+([-][a-z0-9]+)*$/;
-export const ENV_NAME = /^[A-Za-z_][A-Za-z_0-9.-]*$/;
 /** A Nix identifier that is not a keyword (variant and param names become Nix attribute names). */
 export const NIX_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 export const NIX_KEYWORDS: ReadonlySet<string> = new Set([
   "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or",
 ]);
 
-export const VALID_OS_ARCH: Readonly<Record<string, readonly string[]>> = {
-  linux: ["amd64", "i386", "aarch64", "aarch64_be", "armv6l", "armv7l", "armv7b", "ppc64", "ppc64le", "s390x"],
-  freebsd: ["amd64", "i386", "arm"],
-  darwin: ["x86_64", "i386"],
-};
-export const ALL_ARCHS: readonly string[] = [...new Set(Object.values(VALID_OS_ARCH).flat())];
-
 export const MSG = {
-  acIdentifier: `must be an AC identifier (${AC_IDENTIFIER.source})`,
-  acName: `must be an AC Name (${AC_NAME.source})`,
-  envName: `must be an environment variable name (${ENV_NAME.source})`,
   noNul: "must not contain a NUL character",
   unicode: "must be valid Unicode text (no lone UTF-16 surrogate): Nix cannot hold it",
-  absolutePath: "must be an absolute path (start with /)",
   rfc3339: "must be an RFC 3339 date-time such as 1970-01-01T00:00:00Z",
   httpUrl: "must be an http or https URL",
   quantity: 'must be a resource quantity such as "500m", "1.5", "128Mi" or a number',
 } as const;
 
-export const isAcIdentifier = (s: string): boolean => AC_IDENTIFIER.test(s);
-export const isAcName = (s: string): boolean => AC_NAME.test(s);
 export const hasNul = (s: string): boolean => s.includes("\u0000");
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const hasLoneSurrogate = (s: string): boolean => LONE_SURROGATE.test(s);
-
-export function isValidOsArch(os: string, arch: string): boolean {
-  return VALID_OS_ARCH[os]?.includes(arch) ?? false;
-}
 
 const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 function daysIn(month: number, year: number): number {
@@ -88,42 +68,5 @@ export function isQuantity(value: unknown): boolean {
   return /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$/.test(value) && isGoQuantity(value);
 }
 
-/** Go encoding/json: an integer literal that fits (JS numbers reach us already parsed). */
-export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
-export const isUint = (v: unknown): v is number => isInt(v) && v >= 0;
-
 /** seccomp errno as actool checks it: starts with E, then upper case letters or digits (Unicode). */
 export const isErrno = (s: string): boolean => s === "" || /^E[\p{Lu}\p{N}]*$/u.test(s);
-
-/** The standard isolator names of appc 0.8.11 (actool rejects any other). */
-export const STANDARD_ISOLATORS: readonly string[] = [
-  "resource/cpu",
-  "resource/memory",
-  "resource/block-bandwidth",
-  "resource/block-iops",
-  "resource/network-bandwidth",
-  "os/linux/capabilities-retain-set",
-  "os/linux/capabilities-remove-set",
-  "os/linux/seccomp-retain-set",
-  "os/linux/seccomp-remove-set",
-  "os/linux/selinux-context",
-  "os/linux/no-new-privileges",
-  "os/linux/oom-score-adj",
-  "os/linux/cpu-shares",
-  "os/unix/sysctl",
-];
-
-/** Isolators that may appear only once (actool's multipleAllowed() == false). */
-export const SINGLE_ISOLATORS: ReadonlySet<string> = new Set([
-  "os/linux/seccomp-retain-set",
-  "os/linux/seccomp-remove-set",
-  "os/linux/selinux-context",
-  "os/linux/oom-score-adj",
-  "os/linux/cpu-shares",
-  "os/unix/sysctl",
-]);
-
-/** Pairs that cannot be used together. */
-export const CONFLICTING_ISOLATORS: readonly (readonly [string, string])[] = [
-  ["os/linux/seccomp-retain-set", "os/linux/seccomp-remove-set"],
-];

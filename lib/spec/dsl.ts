@@ -39,11 +39,11 @@ export interface WhenNode {
   readonly else: NixValue;
 }
 /** A raw lib/nix expression, embedded as is (the escape hatch). */
-export interface NixNode {
-  readonly kind: "nix";
+export interface RawNixNode {
+  readonly kind: "rawNix";
   readonly expr: Expr;
 }
-export type RefNode = AttrPathNode | OverrideNode | ParamNode | WhenNode | NixNode;
+export type RefNode = AttrPathNode | OverrideNode | ParamNode | WhenNode | RawNixNode;
 
 /** Any reference: an object carrying its data under {@link REF}. */
 export interface Ref<N extends RefNode = RefNode> {
@@ -61,7 +61,7 @@ export type OverrideRef = Ref<OverrideNode> & {
   override(args: Readonly<Record<string, NixValue>>): OverrideRef;
 };
 export type ParamRef = Ref<ParamNode>;
-export type NixRef = Ref<NixNode>;
+export type RawNixRef = Ref<RawNixNode>;
 
 declare const whenResult: unique symbol;
 /** `when(cond, a, b)`; `T` records what both branches are, for type checking only. */
@@ -70,10 +70,10 @@ export interface WhenRef<T extends NixValue = NixValue> extends Ref<WhenNode> {
 }
 
 /** What `when` may test: a declared boolean param, or a raw Nix expression. */
-export type Condition = ParamRef | NixRef;
+export type Condition = ParamRef | RawNixRef;
 
 /** A value that ends up as a derivation in `packages`. */
-export type PackageRef = AttrPathRef | OverrideRef | NixRef | WhenRef<PackageRef>;
+export type PackageRef = AttrPathRef | OverrideRef | RawNixRef | WhenRef<PackageRef>;
 
 /** Data given to Nix: JSON-like values, possibly holding references. */
 export type NixValue =
@@ -96,7 +96,7 @@ export function refNode<R extends Ref>(ref: R): R[typeof REF] {
   return ref[REF];
 }
 
-/** True for references that may stand in `packages` (attribute paths, overrides, `when`, `nix`). */
+/** True for references that may stand in `packages` (attribute paths, overrides, `when`, `rawNix`). */
 export function isPackageRef(value: unknown): value is PackageRef {
   if (!isRef(value)) return false;
   const node = refNode(value);
@@ -115,8 +115,8 @@ export function describeRef(ref: Ref): string {
       return `param(${JSON.stringify(node.name)})`;
     case "when":
       return `when(${describeRef(node.cond)}, …)`;
-    case "nix":
-      return "nix(…)";
+    case "rawNix":
+      return "rawNix(…)";
   }
 }
 
@@ -206,9 +206,12 @@ export function when<A extends NixValue, B extends NixValue>(cond: Condition, wh
   return Object.freeze(decorate(ref, () => ref));
 }
 
-/** Embeds a lib/nix expression as is: the escape hatch for what the DSL cannot say. */
-export function nix(expr: Expr): NixRef {
-  const node: NixNode = Object.freeze({ kind: "nix", expr });
-  const ref: NixRef = { [REF]: node };
+/**
+ * Embeds a Nix expression built with lib/nix (exported as the `nix` namespace) as is: the escape
+ * hatch for what the DSL cannot say, e.g. `rawNix(nix.sel(nix.id("pkgs"), "hello"))`.
+ */
+export function rawNix(expr: Expr): RawNixRef {
+  const node: RawNixNode = Object.freeze({ kind: "rawNix", expr });
+  const ref: RawNixRef = { [REF]: node };
   return Object.freeze(decorate(ref, () => ref));
 }

@@ -1,36 +1,32 @@
 /**
- * Ports of the parsers actool 0.8.11 runs on manifest values, where a regular expression would not
- * say the same thing: coreos/go-semver (acVersion) and the Kubernetes resource.Quantity parser
- * (resource isolator request/limit).
+ * Go parsers that actool 0.8.11 runs on manifest values, ported where a regular expression would
+ * not say the same thing: the Kubernetes resource.Quantity parser (resource isolator
+ * request/limit), with Go's strconv.ParseInt and strings.TrimSpace exactly.
  */
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
 
 /** strconv.ParseInt(s, 10, 64) succeeds. */
-function goParseInt64(s: string): boolean {
+export function goParseInt64(s: string): boolean {
   if (!/^[+-]?\d+$/.test(s)) return false;
   const n = BigInt(s);
   return n >= -(2n ** 63n) && n < 2n ** 63n;
 }
 
-const SEMVER_IDENTIFIER = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+/**
+ * Go's unicode.IsSpace, which strings.TrimSpace trims: ASCII \t \n \v \f \r and space, U+0085,
+ * U+00A0, and Unicode's White_Space beyond Latin-1 (Go 1.19: Unicode 13). Not JavaScript's `\s`,
+ * which adds U+FEFF and leaves out U+0085.
+ */
+const GO_SPACE = "\t\n\u000b\f\r \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
 
-/** go-semver NewVersion succeeds and the version is not 0.0.0 (appc's SemVer). */
-export function isGoSemVer(input: string): boolean {
-  let rest = input;
-  const plus = rest.indexOf("+");
-  const metadata = plus === -1 ? "" : rest.slice(plus + 1);
-  if (plus !== -1) rest = rest.slice(0, plus);
-  const dash = rest.indexOf("-");
-  const pre = dash === -1 ? "" : rest.slice(dash + 1);
-  if (dash !== -1) rest = rest.slice(0, dash);
-  const parts = rest.split(".");
-  const dotParts = parts.length > 3 ? [parts[0], parts[1], parts.slice(2).join(".")] : parts;
-  if (dotParts.length !== 3) return false;
-  for (const id of [pre, metadata]) if (id !== "" && !SEMVER_IDENTIFIER.test(id)) return false;
-  if (!dotParts.every((d) => d !== undefined && goParseInt64(d))) return false;
-  const zero = dotParts.every((d) => BigInt(d ?? "1") === 0n) && pre === "" && metadata === "";
-  return !zero;
+/** strings.TrimSpace */
+export function goTrimSpace(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && GO_SPACE.includes(s[start] as string)) start++;
+  while (end > start && GO_SPACE.includes(s[end - 1] as string)) end--;
+  return s.slice(start, end);
 }
 
 const DECIMAL_SUFFIXES = new Set(["n", "u", "m", "", "k", "M", "G", "T", "P", "E"]);
@@ -41,9 +37,9 @@ function suffixOk(suffix: string): boolean {
   return suffix.length > 1 && (suffix[0] === "e" || suffix[0] === "E") && goParseInt64(suffix.slice(1));
 }
 
-/** resource.ParseQuantity(strings.TrimSpace(s)) succeeds. */
+/** resource.ParseQuantity(strings.TrimSpace(raw)) succeeds; `raw` is the JSON text between the quotes. */
 export function isGoQuantity(raw: string): boolean {
-  const str = raw.replace(/^[\s]+|[\s]+$/g, "");
+  const str = goTrimSpace(raw);
   const end = str.length;
   if (end === 0) return false;
   let pos = 0;

@@ -8,7 +8,7 @@ export {
   describeRef,
   isPackageRef,
   isRef,
-  nix,
+  rawNix,
   param,
   pkgs,
   refNode,
@@ -19,14 +19,14 @@ export type {
   AttrPathNode,
   AttrPathRef,
   Condition,
-  NixNode,
-  NixRef,
   NixValue,
   OverrideNode,
   OverrideRef,
   PackageRef,
   ParamNode,
   ParamRef,
+  RawNixNode,
+  RawNixRef,
   Ref,
   RefNode,
   WhenNode,
@@ -34,7 +34,9 @@ export type {
 } from "./dsl.js";
 export { defineACI, type SpecModuleExport } from "./define.js";
 export { resolveVariant, specAttrName, isNixIdentifier, MERGED_FIELDS } from "./variants.js";
-export { toMkACIArgs, type MkACIArgs } from "./mkaci.js";
+export { toMkACIArgs, ownRecord, type MkACIArgs } from "./mkaci.js";
+export { ociImages, ociIgnoredFields, ociWarning } from "./oci.js";
 export { validateSpec, validateSpecs, assertValidSpec } from "./validate.js";
-export { validateManifest } from "./manifest.js";
+export { MKACI_ARGUMENTS, SPEC_ARGUMENTS, RESERVED_PARAMS, CODED_RULES, GENERATOR_ONLY } from "./arguments/table.js";
+export type { Field, Shape, Default } from "./arguments/shape.js";
 export { SpecError, formatProblem, formatProblems, formatPath, type Problem, type PathSegment } from "./problems.js";

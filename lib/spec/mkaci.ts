@@ -1,115 +1,61 @@
 /**
- * Spec -> mkACI arguments (docs/mkaci-arguments.md) as plain data. Package references stay DSL
- * references: lib/render turns them (and only them) into Nix expressions and prints the rest.
+ * Spec -> mkACI arguments as plain data, walking the argument table: keys in table order, record
+ * fields in table order, map keys sorted. Package references stay DSL references: lib/render
+ * turns them (and only them) into Nix expressions and prints the rest.
  */
-import type { PackageRef } from "./dsl.js";
-import type { JsonValue } from "./json.js";
-import type { ACISpec, Compression, Dependency, EtcFiles, EventHandler, MountPoint, Port } from "./types.js";
-
-type Strings = Readonly<Record<string, string>>;
+import type { Shape } from "./arguments/shape.js";
+import { SPEC_ARGUMENTS } from "./arguments/table.js";
+import type { NixValue } from "./dsl.js";
+import { isPlainObject } from "./json.js";
+import type { ACISpec } from "./types.js";
 
 /**
- * The argument set of one mkACI call, keys in the order of the mkACI table. Optional keys are
- * present exactly when the spec sets them (mkACI supplies the documented defaults otherwise);
- * record keys are sorted so the output does not depend on the order the spec was written in.
+ * The argument set of one mkACI call, keys in table order. Optional arguments are present exactly
+ * when the spec sets them (mkACI supplies the documented defaults otherwise).
  */
-export interface MkACIArgs {
-  readonly name: string;
-  readonly version?: string;
-  readonly os?: string;
-  readonly arch?: string;
-  readonly labels?: Strings;
-  readonly annotations?: Strings;
-  readonly packages: readonly PackageRef[];
-  readonly exec: readonly string[];
-  readonly user?: string;
-  readonly group?: string;
-  readonly supplementaryGIDs?: readonly number[];
-  readonly environment?: Strings;
-  readonly workingDirectory?: string;
-  readonly eventHandlers?: readonly EventHandler[];
-  readonly ports?: readonly Port[];
-  readonly mountPoints?: readonly MountPoint[];
-  /** Standard isolators, then custom ones, in spec order. */
-  readonly isolators?: readonly { readonly name: string; readonly value: JsonValue }[];
-  readonly userAnnotations?: Strings;
-  readonly userLabels?: Strings;
-  readonly dependencies?: readonly Dependency[];
-  readonly pathWhitelist?: readonly string[];
-  readonly thin?: boolean;
-  readonly compression?: Compression;
-  readonly etc?: EtcFiles;
-  readonly extraCommands?: string;
-}
+export type MkACIArgs = Readonly<Record<string, NixValue>>;
 
-function sortedRecord(record: Readonly<Record<string, string | undefined>>): Strings {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) {
-    const value = record[key];
-    if (value !== undefined) out[key] = value;
-  }
+/** An object with exactly these own keys, in this order (`__proto__` included, as a plain key). */
+export function ownRecord(entries: Iterable<readonly [string, NixValue]>): Record<string, NixValue> {
+  const out: Record<string, NixValue> = {};
+  for (const [key, value] of entries) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
-/** Objects with their keys in a fixed order and `undefined` members dropped. */
-function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (value[key] !== undefined) out[key] = value[key];
-  return out as Pick<T, K>;
+/** `value` as the table says: records in field order without undefined fields, maps sorted. */
+function tidy(shape: Shape, value: unknown): NixValue {
+  switch (shape.kind) {
+    case "list":
+      return Array.isArray(value) ? value.map((item: unknown) => tidy(shape.of, item)) : (value as NixValue);
+    case "strings":
+      if (!isPlainObject(value)) return value as NixValue;
+      return ownRecord(Object.keys(value).sort().flatMap((key) => (value[key] === undefined ? [] : [[key, value[key] as NixValue] as const])));
+    case "record": {
+      if (!isPlainObject(value)) return value as NixValue;
+      // Known fields in table order, then anything else as it is (never dropped: mkACI refuses it).
+      const known = shape.fields.flatMap((f) => (value[f.name] === undefined ? [] : [[f.name, tidy(f.shape, value[f.name])] as const]));
+      const names = new Set(shape.fields.map((f) => f.name));
+      const rest = Object.keys(value).flatMap((key) => (names.has(key) || value[key] === undefined ? [] : [[key, value[key] as NixValue] as const]));
+      return ownRecord([...known, ...rest]);
+    }
+    default:
+      return value as NixValue;
+  }
 }
 
 /**
- * mkACI arguments of a spec (a resolved variant: `variants` is ignored, `params` are not mkACI
- * arguments but arguments of the generated file). Call on a validated spec.
+ * mkACI arguments of a spec (a resolved variant: `variants` is ignored, `params` are arguments of
+ * the generated file, and `customIsolators` follow `isolators`). Call on a validated spec.
  */
 export function toMkACIArgs(spec: ACISpec): MkACIArgs {
-  const out: Record<string, unknown> = {};
-  const set = (key: keyof MkACIArgs, value: unknown): void => {
-    if (value !== undefined) out[key] = value;
-  };
-  const record = (value: Readonly<Record<string, string | undefined>> | undefined) =>
-    value === undefined ? undefined : sortedRecord(value);
-
-  set("name", spec.name);
-  set("version", spec.version);
-  set("os", spec.os);
-  set("arch", spec.arch);
-  set("labels", record(spec.labels));
-  set("annotations", record(spec.annotations));
-  set("packages", [...spec.packages]);
-  set("exec", [...spec.exec]);
-  set("user", spec.user);
-  set("group", spec.group);
-  set("supplementaryGIDs", spec.supplementaryGIDs && [...spec.supplementaryGIDs]);
-  set("environment", record(spec.environment));
-  set("workingDirectory", spec.workingDirectory);
-  set("eventHandlers", spec.eventHandlers?.map((h) => ({ name: h.name, exec: [...h.exec] })));
-  set("ports", spec.ports?.map((p) => pick(p, ["name", "protocol", "port", "count", "socketActivated"])));
-  set("mountPoints", spec.mountPoints?.map((m) => pick(m, ["name", "path", "readOnly"])));
-  const isolators = [...(spec.isolators ?? []), ...(spec.customIsolators ?? [])].map((i) => ({
-    name: i.name,
-    value: i.value as JsonValue,
-  }));
-  set("isolators", spec.isolators === undefined && spec.customIsolators === undefined ? undefined : isolators);
-  set("userAnnotations", record(spec.userAnnotations));
-  set("userLabels", record(spec.userLabels));
-  set(
-    "dependencies",
-    spec.dependencies?.map((d) => ({ ...pick(d, ["imageName", "imageID"]), ...(d.labels && { labels: sortedRecord(d.labels) }), ...pick(d, ["size"]) })),
+  const given = spec as unknown as Readonly<Record<string, unknown>>;
+  return ownRecord(
+    SPEC_ARGUMENTS.flatMap((field) => {
+      const value =
+        field.name === "isolators" && (spec.isolators !== undefined || spec.customIsolators !== undefined)
+          ? [...(spec.isolators ?? []), ...(spec.customIsolators ?? [])]
+          : given[field.name];
+      return value === undefined ? [] : [[field.name, tidy(field.shape, value)] as const];
+    }),
   );
-  set("pathWhitelist", spec.pathWhitelist && [...spec.pathWhitelist]);
-  set("thin", spec.thin);
-  set("compression", spec.compression);
-  set(
-    "etc",
-    spec.etc && {
-      ...pick(spec.etc, ["hosts"]),
-      ...(spec.etc.users && { users: spec.etc.users.map((u) => pick(u, ["name", "uid", "gid", "home", "shell", "gecos"])) }),
-      ...(spec.etc.groups && {
-        groups: spec.etc.groups.map((g) => ({ ...pick(g, ["name", "gid"]), ...(g.members && { members: [...g.members] }) })),
-      }),
-    },
-  );
-  set("extraCommands", spec.extraCommands);
-  return out as unknown as MkACIArgs;
 }

@@ -1,64 +1,19 @@
 /**
- * zod schemas of the spec: the shape and per-value rules. Cross-field rules (uniqueness, declared
- * params, users that must exist, …) live in rules.ts, which runs whatever zod found.
- * test/spec/types.test-d.ts checks that `z.input` of these equals the hand-written types.
+ * The zod schema of a spec: every mkACI argument from the table (arguments/table.ts, through
+ * arguments/zod.ts), the spec-only fields, and the standard isolators typed by name (a spec is
+ * stricter there than mkACI, which takes any `{ name, value }`). Rules about several fields are
+ * in rules.ts, which runs whatever zod found.
  */
 import { z } from "zod";
-import {
-  ALL_ARCHS,
-  MSG,
-  VALID_OS_ARCH,
-  hasLoneSurrogate,
-  hasNul,
-  isAcIdentifier,
-  isAcName,
-  isErrno,
-  isHttpUrl,
-  isQuantity,
-  isRfc3339,
-  ENV_NAME,
-} from "./appc-rules.js";
-import { isPackageRef, type PackageRef } from "./dsl.js";
-import type { JsonValue } from "./json.js";
-import type {
-  ACIArch,
-  ACIOs,
-  Annotations,
-  Compression,
-  Dependency,
-  EtcFiles,
-  EventHandler,
-  MountPoint,
-  Port,
-} from "./types.js";
+import { isErrno, isQuantity, MSG } from "./appc-rules.js";
+import { SPEC_ARGUMENTS, SPEC_ONLY_FIELDS } from "./arguments/table.js";
+import { jsonValue, nonEmptyList, rule, ruledString, str, zodOf } from "./arguments/zod.js";
 import type { CustomIsolator, Isolator, LinuxCapability } from "./isolator-types.js";
+import type { ACISpec, ACIVariant } from "./types.js";
 
-/** A refinement that carries our rule id (read back in validate.ts). */
-const rule = (id: string, message: string) => ({ message, params: { rule: id } });
+const nonEmpty = ruledString(["non-empty"]);
 
-export const str = z
-  .string()
-  .refine((s) => !hasNul(s), rule("no-nul", MSG.noNul))
-  .refine((s) => !hasLoneSurrogate(s), rule("unicode", MSG.unicode));
-export const nonEmpty = str.refine((s) => s !== "", rule("non-empty", "must not be empty"));
-export const acIdentifier = str.refine(isAcIdentifier, rule("ac-identifier", MSG.acIdentifier));
-export const acName = str.refine(isAcName, rule("ac-name", MSG.acName));
-const absolutePath = str.refine((s) => s.startsWith("/"), rule("absolute-path", MSG.absolutePath));
-const uint = z.number().int().min(0);
-const nonEmptyList = <T extends z.ZodType>(item: T) => z.tuple([item], item).readonly();
-const stringRecord = <K extends z.ZodType<string>>(key: K) => z.record(key, str).readonly();
-
-/** JSON-like data; its depth is checked by rules.ts, which reports exact paths. */
-export const jsonValue = z.custom<JsonValue>(() => true);
-
-export const packageRef = z.custom<PackageRef>(
-  isPackageRef,
-  rule("package-ref", "must be a package reference: pkgs.…, attrPath(…), when(…) or nix(…)"),
-);
-
-const quantity = z
-  .union([z.string(), z.number()])
-  .refine(isQuantity, rule("quantity", MSG.quantity));
+const quantity = z.union([z.string(), z.number()]).refine(isQuantity, rule("quantity", MSG.quantity));
 const requestLimit = z
   .strictObject({ request: quantity.optional(), limit: quantity.optional(), default: z.literal(false).optional() })
   .readonly();
@@ -98,121 +53,36 @@ export const isolator = z.discriminatedUnion("name", [
   iso("os/linux/no-new-privileges", z.boolean()),
   iso("os/linux/oom-score-adj", intIn(-1000, 1000)),
   iso("os/linux/cpu-shares", intIn(2, 262144)),
-  iso("os/unix/sysctl", stringRecord(nonEmpty)),
+  iso("os/unix/sysctl", z.record(nonEmpty, str).readonly()),
 ]) satisfies z.ZodType<Isolator>;
 
-export const customIsolator = z.strictObject({ name: acIdentifier, value: jsonValue }).readonly() satisfies z.ZodType<CustomIsolator>;
+const customIsolator = z
+  .strictObject({ name: ruledString(["ac-identifier"]), value: jsonValue })
+  .readonly() satisfies z.ZodType<CustomIsolator>;
 
-const eventHandler = z
-  .strictObject({ name: z.enum(["pre-start", "post-stop"]), exec: nonEmptyList(str) })
-  .readonly() satisfies z.ZodType<EventHandler>;
-
-const port = z
-  .strictObject({
-    name: acName,
-    protocol: nonEmpty,
-    port: intIn(1, 65535),
-    count: z.number().int().min(1).optional(),
-    socketActivated: z.boolean().optional(),
-  })
-  .readonly() satisfies z.ZodType<Port>;
-
-const mountPoint = z
-  .strictObject({ name: acName, path: absolutePath, readOnly: z.boolean().optional() })
-  .readonly() satisfies z.ZodType<MountPoint>;
-
-const labelName = acIdentifier;
-const dependency = z
-  .strictObject({
-    imageName: acIdentifier,
-    imageID: str.refine((s) => /^sha512-[0-9a-f]+$/.test(s), rule("image-id", 'must be "sha512-" followed by lower case hex digits')).optional(),
-    labels: stringRecord(labelName).optional(),
-    size: uint.optional(),
-  })
-  .readonly() satisfies z.ZodType<Dependency>;
-
-const userName = str.refine(
-  (s) => /^[A-Za-z_][A-Za-z0-9_.-]*\$?$/.test(s),
-  rule("user-name", "must be a user or group name ([A-Za-z_][A-Za-z0-9_.-]*)"),
-);
-const passwdField = str.refine((s) => !/[:\n]/.test(s), rule("passwd-field", "must not contain ':' or a newline"));
-const etc = z
-  .strictObject({
-    hosts: str.optional(),
-    users: z
-      .array(
-        z
-          .strictObject({
-            name: userName,
-            uid: uint,
-            gid: uint,
-            home: passwdField.pipe(absolutePath).optional(),
-            shell: passwdField.pipe(absolutePath).optional(),
-            gecos: passwdField.optional(),
-          })
-          .readonly(),
-      )
-      .readonly()
-      .optional(),
-    groups: z
-      .array(z.strictObject({ name: userName, gid: uint, members: z.array(userName).readonly().optional() }).readonly())
-      .readonly()
-      .optional(),
-  })
-  .readonly() satisfies z.ZodType<EtcFiles>;
-
-const annotations = z
-  .looseObject({
-    authors: str.optional(),
-    homepage: str.refine(isHttpUrl, rule("url", MSG.httpUrl)).optional(),
-    documentation: str.refine(isHttpUrl, rule("url", MSG.httpUrl)).optional(),
-    created: str.refine(isRfc3339, rule("rfc3339", MSG.rfc3339)).optional(),
-  })
-  .readonly() as unknown as z.ZodType<Annotations, Annotations>;
-/** The annotation names (any AC identifier) are checked in rules.ts. */
-
-const envName = str.refine((s) => ENV_NAME.test(s), rule("env-name", MSG.envName));
-
-const os = z.enum(Object.keys(VALID_OS_ARCH) as [ACIOs, ...ACIOs[]]);
-const arch = z.enum(ALL_ARCHS as [ACIArch, ...ACIArch[]]);
-const compression = z.enum(["none", "gzip", "bzip2", "xz"]) satisfies z.ZodType<Compression>;
-
-/** Every spec field but `variants`; `variants` reuse it, all optional. */
-export const specFields = {
-  name: acIdentifier,
-  version: nonEmpty.optional(),
-  os: os.optional(),
-  arch: arch.optional(),
-  labels: stringRecord(labelName).optional(),
-  annotations: annotations.optional(),
-  packages: nonEmptyList(packageRef),
-  thin: z.boolean().optional(),
-  params: z.record(str, jsonValue).readonly().optional(),
-  compression: compression.optional(),
-  etc: etc.optional(),
-  extraCommands: str.optional(),
-  exec: nonEmptyList(str),
-  user: nonEmpty.optional(),
-  group: nonEmpty.optional(),
-  supplementaryGIDs: z.array(uint).readonly().optional(),
-  environment: stringRecord(envName).optional(),
-  workingDirectory: absolutePath.optional(),
-  eventHandlers: z.array(eventHandler).readonly().optional(),
-  ports: z.array(port).readonly().optional(),
-  mountPoints: z.array(mountPoint).readonly().optional(),
-  isolators: z.array(isolator).readonly().optional(),
-  customIsolators: z.array(customIsolator).readonly().optional(),
-  dependencies: z.array(dependency).readonly().optional(),
-  pathWhitelist: z.array(absolutePath).readonly().optional(),
-  userAnnotations: stringRecord(str).optional(),
-  userLabels: stringRecord(str).optional(),
+/** Spec fields whose schema is not the mkACI argument's. */
+const specOverrides: Readonly<Record<string, z.ZodType>> = {
+  isolators: z.array(isolator).readonly(),
+  params: z.record(str, jsonValue).readonly(),
+  customIsolators: z.array(customIsolator).readonly(),
+  format: z.enum(["aci", "oci"]),
 };
 
-export const variantSchema = z.strictObject(specFields).partial().readonly();
+/** Every spec field but `variants`, in table order, each with its schema; `variants` reuse it. */
+const specFields: Record<string, z.ZodType> = {};
+for (const field of SPEC_ARGUMENTS) {
+  const schema = specOverrides[field.name] ?? zodOf(field.shape);
+  specFields[field.name] = field.default === undefined ? schema : schema.optional();
+  for (const extra of SPEC_ONLY_FIELDS.filter((f) => f.after === field.name && f.name !== "variants")) {
+    specFields[extra.name] = (specOverrides[extra.name] ?? jsonValue).optional();
+  }
+}
+
+export const variantSchema = z.strictObject(specFields).partial().readonly() as unknown as z.ZodType<ACIVariant, ACIVariant>;
 
 export const specSchema = z
   .strictObject({ ...specFields, variants: z.record(str, variantSchema).readonly().optional() })
-  .readonly();
+  .readonly() as unknown as z.ZodType<ACISpec, ACISpec>;
 
-/** Known field names, for "did you mean" hints. */
+/** Known top-level field names, in table order, for "did you mean" hints and problem order. */
 export const SPEC_FIELD_NAMES: readonly string[] = [...Object.keys(specFields), "variants"];

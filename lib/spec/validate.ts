@@ -1,4 +1,6 @@
 /** validateSpec: every problem of a spec (and of each of its variants), each with its field path. */
+import type { Shape } from "./arguments/shape.js";
+import { SPEC_ARGUMENTS } from "./arguments/table.js";
 import { Problems, SpecError, formatPath, type PathSegment, type Problem } from "./problems.js";
 import { checkSpecRules, checkVariantNames } from "./rules.js";
 import { SPEC_FIELD_NAMES, specSchema } from "./schema.js";
@@ -7,29 +9,30 @@ import { resolveVariant, specAttrName } from "./variants.js";
 import { problemsFromZod } from "./zod-problems.js";
 import { isPlainObject } from "./json.js";
 
-const NESTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  ports: ["name", "protocol", "port", "count", "socketActivated"],
-  mountPoints: ["name", "path", "readOnly"],
-  eventHandlers: ["name", "exec"],
-  dependencies: ["imageName", "imageID", "labels", "size"],
-  isolators: ["name", "value"],
-  customIsolators: ["name", "value"],
-  etc: ["hosts", "users", "groups"],
-  users: ["name", "uid", "gid", "home", "shell", "gecos"],
-  groups: ["name", "gid", "members"],
-};
-
-/** Field names allowed at an object path (for "did you mean" hints). */
+/** Field names allowed at an object path (for "did you mean" hints), read off the table. */
 function knownKeys(path: readonly PathSegment[]): readonly string[] {
-  const named = path.filter((s): s is string => typeof s === "string");
-  const last = named[named.length - 1];
-  if (last === undefined || (named.length === 2 && named[0] === "variants")) return SPEC_FIELD_NAMES;
-  return NESTED_FIELDS[last] ?? [];
+  const rest = path[0] === "variants" ? path.slice(2) : path;
+  if (rest.length === 0) return SPEC_FIELD_NAMES;
+  const top = rest[0] === "customIsolators" ? "isolators" : rest[0];
+  let shape: Shape | undefined = SPEC_ARGUMENTS.find((f) => f.name === top)?.shape;
+  for (const segment of rest.slice(1)) {
+    if (shape?.kind === "list" && typeof segment === "number") shape = shape.of;
+    else if (shape?.kind === "record") shape = shape.fields.find((f) => f.name === segment)?.shape;
+    else return [];
+  }
+  return shape?.kind === "record" ? shape.fields.map((f) => f.name) : [];
 }
 
+/**
+ * zod's problems. Under a standard isolator's `value` every rule is the isolator's own, which
+ * only the generator checks (mkACI takes any JSON value): reported as rule `isolator-value`.
+ */
 function structural(input: unknown): Problem[] {
   const result = specSchema.safeParse(input);
-  return result.success ? [] : problemsFromZod(result.error.issues, input, knownKeys);
+  if (result.success) return [];
+  return problemsFromZod(result.error.issues, input, knownKeys).map((p) =>
+    p.path[0] === "isolators" && p.path[2] === "value" && p.rule !== "no-nul" && p.rule !== "unicode" ? { ...p, rule: "isolator-value" } : p,
+  );
 }
 
 function semantic(input: unknown): Problem[] {
@@ -69,9 +72,12 @@ export function validateSpec(spec: unknown): Problem[] {
   for (const [name, variant] of Object.entries(variants)) {
     if (!isPlainObject(variant) || !isPlainObject(spec)) continue;
     const resolved = resolveVariant(spec as unknown as ACISpec, name);
-    for (const problem of semantic(resolved)) {
-      if (seen.has(key(problem))) continue;
-      problems.push({ ...problem, path: ["variants", name, ...problem.path] });
+    // The whole resolved variant, zod included (a variant named __proto__ is invisible to zod's record).
+    for (const problem of [...structural(resolved), ...semantic(resolved)]) {
+      const prefixed = { ...problem, path: ["variants", name, ...problem.path] };
+      if (seen.has(key(problem)) || seen.has(key(prefixed))) continue;
+      seen.add(key(prefixed));
+      problems.push(prefixed);
     }
   }
   return problems;

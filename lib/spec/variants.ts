@@ -1,16 +1,9 @@
 /** Variants: named partial overrides of a spec, resolved into full specs. */
 import { NIX_IDENTIFIER, NIX_KEYWORDS } from "./appc-rules.js";
-import type { ACISpec, ACIVariant } from "./types.js";
+import { MERGED_FIELDS } from "./arguments/table.js";
+import type { ACISpec } from "./types.js";
 
-/** Record fields a variant merges key by key (others are replaced as a whole). */
-export const MERGED_FIELDS = [
-  "params",
-  "labels",
-  "annotations",
-  "environment",
-  "userAnnotations",
-  "userLabels",
-] as const satisfies readonly (keyof ACIVariant)[];
+export { MERGED_FIELDS };
 
 /**
  * The spec as variant `variantName` sees it: the variant's fields over the base, records in
@@ -31,10 +24,8 @@ export function resolveVariant(spec: ACISpec, variantName?: string): ACISpec {
   for (const [key, value] of Object.entries(variant)) {
     if (value === undefined) continue;
     const old = merged[key];
-    merged[key] =
-      (MERGED_FIELDS as readonly string[]).includes(key) && typeof old === "object" && old !== null
-        ? { ...old, ...(value as object) }
-        : value;
+    // Spread copies own keys as data (a `__proto__` key included); Object.assign would not.
+    merged[key] = MERGED_FIELDS.includes(key) && typeof old === "object" && old !== null ? { ...old, ...(value as object) } : value;
   }
   return merged as unknown as ACISpec;
 }

@@ -1,11 +1,10 @@
-# /etc/passwd and /etc/group text from the checked `etc` argument; root (0:0) always comes first.
+# /etc/passwd and /etc/group text from the checked `etc` argument; root (0:0) comes first (the
+# checks refuse a listed root).
 etc:
 let
-  inherit (builtins) any concatStringsSep toString;
-  rootUser = { name = "root"; uid = 0; gid = 0; gecos = "root"; home = "/"; shell = "/bin/sh"; };
-  rootGroup = { name = "root"; gid = 0; members = [ ]; };
-  users = (if any (u: u.name == "root") etc.users then [ ] else [ rootUser ]) ++ etc.users;
-  groups = (if any (g: g.name == "root") etc.groups then [ ] else [ rootGroup ]) ++ etc.groups;
+  inherit (builtins) concatStringsSep toString;
+  users = [ { name = "root"; uid = 0; gid = 0; gecos = "root"; home = "/"; shell = "/bin/sh"; } ] ++ etc.users;
+  groups = [ { name = "root"; gid = 0; members = [ ]; } ] ++ etc.groups;
   lines = ls: concatStringsSep "" (map (l: l + "\n") ls);
 in
 {

@@ -49,8 +49,12 @@ function storePathsIn(entries: readonly AciEntry[]): string[] {
     .sort();
 }
 
+/**
+ * `passthru.manifest` as JSON. A thin image's manifest names its closure, which mkACI reads at
+ * evaluation time (import from derivation): Nix 2.8's nix-instantiate --eval needs --read-write-mode.
+ */
 function passthruManifest(name: Name): unknown {
-  return nixEvalJson(`(import ./test/build/fixtures/images.nix {}).${name}.manifest`);
+  return nixEvalJson(`(import ./test/build/fixtures/images.nix {}).${name}.manifest`, ["--read-write-mode"]);
 }
 
 describe("image files", () => {
@@ -132,9 +136,8 @@ describe("tar hygiene", () => {
 });
 
 describe("manifest", () => {
-  it("in the image equals passthru.manifest (fat)", async () => {
-    expect(await readAciManifest(images.busybox.aci)).toEqual(passthruManifest("busybox"));
-    expect(await readAciManifest(images.full.aci)).toEqual(passthruManifest("full"));
+  it.each(names)("%s: the manifest in the image equals passthru.manifest (thin images included)", async (name) => {
+    expect(await readAciManifest(images[name].aci)).toEqual(passthruManifest(name));
   });
 
   it("has the version, os and arch labels first and every argument in its place", async () => {
@@ -167,16 +170,10 @@ describe("manifest", () => {
       const closure = storePathsIn(await listAciEntries(images[fat].aci));
       expect(storePathsIn(await listAciEntries(images[thin].aci))).toEqual(closure);
       const manifest = await readAciManifest(images[thin].aci);
-      const base = passthruManifest(thin) as { app: Record<string, unknown> };
       const allMountPoints = (manifest.app as { mountPoints: { name: string; path: string; readOnly: boolean }[] }).mountPoints;
       // The spec's own mount points come first, unchanged; then one per store path.
-      const own = (base.app.mountPoints ?? []) as unknown[];
-      expect(allMountPoints.slice(0, own.length)).toEqual(own);
-      const mountPoints = allMountPoints.slice(own.length);
-      expect({ ...manifest, app: { ...(manifest.app as object), mountPoints: undefined } }).toEqual({
-        ...base,
-        app: { ...base.app, mountPoints: undefined },
-      });
+      const mountPoints = allMountPoints.filter((m) => m.path.startsWith("/nix/store/"));
+      expect(allMountPoints.slice(allMountPoints.length - mountPoints.length)).toEqual(mountPoints);
       expect(mountPoints.map((m) => m.path).sort()).toEqual(closure);
       for (const m of mountPoints) {
         expect(m.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);

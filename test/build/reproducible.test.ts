@@ -1,9 +1,11 @@
 /**
  * Same inputs, same bytes: `nix-build --check` rebuilds and compares, and an image deleted from the
- * store and built again has the same sha512. Salted store paths: no other test file uses them.
+ * store and built again has the same sha512. Salted store paths, the salt new on every run: no
+ * other test file uses them, nor another run of this file at the same time (the README test's
+ * nested suite runs it too, and a path in use by another nix-build cannot be deleted).
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nixEnv, nixBuild } from "../support/nix.js";
@@ -11,7 +13,7 @@ import { buildImages, type BuiltImage } from "./build-fixtures.js";
 
 const names = ["busybox", "busyboxThin", "busyboxXz", "busyboxBzip2", "hello", "full"] as const;
 type Name = (typeof names)[number];
-const salt = "reproducible";
+const salt = `reproducible-${randomUUID()}`;
 
 let images: Record<Name, BuiltImage>;
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * the Nix garbage collector may not take, and failures as one line with the right exit status.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readlinkSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, requireNix } from "../support/nix.js";
@@ -40,6 +40,27 @@ describe("nix2aci build", () => {
     expect(execFileSync("nix-store", ["--query", "--roots", storePath], { encoding: "utf8" })).toContain(link);
     // Specs unchanged: nothing regenerated.
     expect((await build(["--no-sign", "--acis", "out", "hello"])).stderr).toContain("nix2aci-gen: nix: 0 written, 2 unchanged");
+  });
+
+  it("names the spec file and field of a package the package set lacks, before building or writing", async () => {
+    const specs = path.join(project, "missing-package", "specs");
+    mkdirSync(specs, { recursive: true });
+    const hello = readFileSync(path.join(project, "specs/hello.ts"), "utf8");
+    expect(hello).toContain("[pkgs.busybox]");
+    writeFileSync(path.join(specs, "hello.ts"), hello.replace("[pkgs.busybox]", "[pkgs.busybox, pkgs.doesnotexist.bin]"));
+    const outTree = path.join(path.dirname(specs), "nix");
+    const run = await build(["--no-sign", "--specs", specs, "--nix", outTree]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(`: packages[1]: pkgs.doesnotexist.bin does not exist in the package set (pkgs has no attribute "doesnotexist")`);
+    expect(run.stderr).toMatch(/missing-package\/specs\/hello\.ts: packages\[1\]/);
+    expect(existsSync(outTree)).toBe(false);
+    // nix2aci-gen --check asks the same of Nix; without --check it only renders.
+    const checked = await runGen(["--check", path.join(specs, "hello.ts")], project);
+    expect(checked).toMatchObject({ code: 1, stdout: "" });
+    expect(checked.stderr).toContain("packages[1]: pkgs.doesnotexist.bin does not exist in the package set");
+    expect((await runGen([path.join(specs, "hello.ts")], project)).code).toBe(0);
+    rmSync(path.dirname(specs), { recursive: true, force: true });
   });
 
   it("bad usage exits 2, a failed build 1, each with one line of its own", async () => {

@@ -51,7 +51,8 @@ describe("the installed nix2aci-gen", () => {
     expect(tree.stdout).toBe("");
     const defaultNix = readFileSync(path.join(project, "nix/default.nix"), "utf8");
     expect(defaultNix).toContain("(import ../node_modules/nix2aci/nix { inherit pkgs; }).mkACI");
-    expect(readFileSync(path.join(project, "nix/app.nix"), "utf8")).toBe(one.stdout);
+    // The same file, but for where each finds nix2aci's nix/: stdout's from the project root, the tree's from nix/.
+    expect(readFileSync(path.join(project, "nix/app.nix"), "utf8")).toBe(one.stdout.replace("(import ./node_modules/nix2aci/nix", "(import ../node_modules/nix2aci/nix"));
 
     const manifest = evalAttr(path.join(project, "nix"), "appStatic.manifest") as { app: { exec: string[] } };
     expect(manifest.app.exec).toEqual(["/bin/sh", "-c", "echo ${HOME} ''ok''"]);

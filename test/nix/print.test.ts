@@ -34,6 +34,7 @@ import {
   withIn,
   assertIn,
 } from "../../lib/nix/index.js";
+import { parseNix } from "./harness.js";
 
 const [a, b, c, f, g, x] = ["a", "b", "c", "f", "g", "x"].map((name) => id(name)) as [
   ReturnType<typeof id>, ReturnType<typeof id>, ReturnType<typeof id>, ReturnType<typeof id>, ReturnType<typeof id>, ReturnType<typeof id>,
@@ -209,6 +210,23 @@ describe("layout", () => {
     expect(print(lambda(pattern(["mkACI"]), body))).toBe(`{ mkACI }:\nmkACI {\n  name = "${"n".repeat(90)}";\n}`);
     expect(print(attrs({ f: lambda("x", attrs({ y: "v".repeat(90) })) }))).toBe(`{\n  f = x: {\n    y = "${"v".repeat(90)}";\n  };\n}`);
     expect(print(withIn(id("pkgs"), list(...Array.from({ length: 30 }, (_, i) => id(`pkg${i}`)))))).toMatch(/^with pkgs; \[\n  pkg0\n/);
+  });
+
+  it("writes a comment above a formal, one formal per line; refuses a comment that is not one line", async () => {
+    const fn = lambda(pattern([{ name: "name", comment: "The image's name." }, { name: "thin", default: false, comment: "" }, "pkgs"], { ellipsis: true }), id("name"));
+    const text = print(fn);
+    expect(text).toBe("{\n  # The image's name.\n  name,\n  #\n  thin ? false,\n  pkgs,\n  ...\n}:\nname");
+    expect(await parseNix(text)).toContain("name");
+    expect(() => pattern([{ name: "a", comment: "two\nlines" }])).toThrow(/one line/);
+    expect(() => pattern([{ name: "a", comment: "cr\r" }])).toThrow(/one line/);
+  });
+
+  it("opens the bracket of a parenthesised operator chain after the function, as nixfmt does", () => {
+    const long = attrs(Object.fromEntries(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"].map((k) => [k, `${k}-value-text`])));
+    expect(print(call(id("mkACI"), update(long, id("overrides"))))).toBe(
+      `mkACI (\n  ${print(long).replace(/\n/g, "\n  ")}\n  // overrides\n)`,
+    );
+    expect(print(call(id("f"), update(a, b)))).toBe("f (a // b)");
   });
 
   it("breaks long operator chains with the operator leading each line", () => {

@@ -11,15 +11,24 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nix2aci-${prefix}-`));
 }
 
-/** `nix-instantiate --eval --strict --json FILE -A ATTR` with host-pkgs as `pkgs`, parsed. */
+/**
+ * `nix-instantiate --eval --strict --json FILE -A ATTR` with host-pkgs as `pkgs`, parsed.
+ * `--read-write-mode`: a thin image's manifest reads its closure (import from derivation).
+ */
 export function evalAttr(file: string, attr: string): unknown {
   requireNix();
-  const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", ...hostPkgsArg, file, "-A", attr], {
+  const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", ...hostPkgsArg, file, "-A", attr], {
     encoding: "utf8",
     env: nixEnv,
     maxBuffer: 256 * 1024 * 1024,
   });
   return JSON.parse(out) as unknown;
+}
+
+/** `nix-instantiate --eval --strict --json -E EXPR`, parsed. */
+export function evalExpr(expr: string): unknown {
+  requireNix();
+  return JSON.parse(execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", "-E", expr], { encoding: "utf8", env: nixEnv })) as unknown;
 }
 
 /** `nix-instantiate --parse` of one file; throws with Nix's message when it does not parse. */

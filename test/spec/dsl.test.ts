@@ -1,7 +1,7 @@
 /** The package DSL: references are plain, inspectable data, never strings. */
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { REF, attrPath, describeRef, isPackageRef, isRef, nix, param, pkgs, refNode, when, type AttrPathRef } from "../../lib/spec/index.js";
+import { REF, attrPath, describeRef, isPackageRef, isRef, rawNix, param, pkgs, refNode, when, type AttrPathRef } from "../../lib/spec/index.js";
 import * as n from "../../lib/nix/index.js";
 
 /** `pkgs.a.b` without the `| undefined` that noUncheckedIndexedAccess adds to index signatures. */
@@ -55,13 +55,13 @@ describe("pkgs", () => {
   });
 });
 
-describe("param, when, nix", () => {
+describe("param, when, rawNix", () => {
   it("are plain nodes", () => {
-    const raw = nix(n.id("x"));
+    const raw = rawNix(n.id("x"));
     expect(refNode(param("static"))).toEqual({ kind: "param", name: "static" });
     const w = refNode(when(param("static"), attrPath("a"), attrPath("b")));
     expect(w.kind).toBe("when");
-    expect(refNode(raw).kind).toBe("nix");
+    expect(refNode(raw).kind).toBe("rawNix");
     expect(isPackageRef(param("static"))).toBe(false);
     expect(isPackageRef(raw)).toBe(true);
     expect(isRef({ kind: "attrPath", path: ["a"] })).toBe(false);

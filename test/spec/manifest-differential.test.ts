@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { validateManifest } from "../../lib/spec/index.js";
+import { validateManifest } from "../support/appc-manifest.js";
 import { actoolValidate } from "./actool.js";
 import { manifestCase, type Case } from "./manifest-arbitraries.js";
 

@@ -4,7 +4,8 @@
  * be "stricter" but simply shared).
  */
 import { describe, expect, it } from "vitest";
-import { formatProblems, validateManifest } from "../../lib/spec/index.js";
+import { formatProblems } from "../../lib/spec/index.js";
+import { validateManifest } from "../support/appc-manifest.js";
 import { actoolValidate } from "./actool.js";
 
 const app = { exec: ["/bin/sh"], user: "0", group: "0" };
@@ -36,6 +37,8 @@ const STRICTER: Record<string, unknown> = {
   "time zone offset out of range": { ...valid, annotations: [{ name: "created", value: "2016-01-02T03:04:05+25:00" }] },
   "homepage without a host": { ...valid, annotations: [{ name: "homepage", value: "http:example.org" }] },
   "homepage with a space": { ...valid, annotations: [{ name: "homepage", value: "https://example.org/a b" }] },
+  // JSON.parse has rounded this one already; Go reads the exact integer into an int64.
+  "supplementary GID above 2^53": withApp({ supplementaryGIDs: [2 ** 60] }),
 };
 
 describe("deliberately stricter than actool", () => {
@@ -69,8 +72,21 @@ describe("deliberately stricter than actool", () => {
       NUL in a string => app.exec[2]: must not contain a NUL character, got "a\\u0000b"
       time zone offset out of range => annotations[0].value: created must be an RFC 3339 date-time such as 1970-01-01T00:00:00Z, got "2016-01-02T03:04:05+25:00"
       homepage without a host => annotations[0].value: homepage must be an http or https URL, got "http:example.org"
-      homepage with a space => annotations[0].value: homepage must be an http or https URL, got "https://example.org/a b""
+      homepage with a space => annotations[0].value: homepage must be an http or https URL, got "https://example.org/a b"
+      supplementary GID above 2^53 => app.supplementaryGIDs[0]: must be an integer, got 1152921504606847000"
     `);
+  });
+});
+
+describe("Go's parsers, exactly", () => {
+  it("resource quantities are trimmed with strings.TrimSpace's space set (U+0085 yes, U+FEFF no), as actool does", async () => {
+    const limits = ["\ufeff1", "1\ufeff", "\u00851", "1\u0085", "\u00a01", "\u20001", "1\u3000", "\u180e1", "\u200b1", " 1 ", "\t1\n", "\u000b1"];
+    const manifests = limits.map((limit) => withApp({ isolators: [{ name: "resource/memory", value: { limit } }] }));
+    const verdicts = await actoolValidate(manifests.map((m) => JSON.stringify(m)));
+    const ours = manifests.map((m) => validateManifest(m).length === 0);
+    expect(ours).toEqual(verdicts.map((v) => v.valid));
+    // Both verdicts occur: the set matters.
+    expect(new Set(ours)).toEqual(new Set([true, false]));
   });
 });
 

@@ -40,11 +40,11 @@ describe("toMkACIArgs", () => {
   it("has the mkACI argument shape, keys in a fixed order, records sorted, refs kept", () => {
     const args = toMkACIArgs(resolveVariant(spec, "busyboxThin"));
     expect(Object.keys(args)).toEqual(["name", "labels", "packages", "exec", "environment", "ports", "isolators", "thin"]);
-    expect(Object.keys(args.environment ?? {})).toEqual(["A", "B", "C"]);
-    expect(args.packages[0]).toBe(spec.packages[0]);
-    expect(args.ports).toEqual([{ name: "http", protocol: "tcp", port: 80, socketActivated: false }]);
-    expect(Object.keys(args.ports?.[0] ?? {})).toEqual(["name", "protocol", "port", "socketActivated"]);
-    expect(args.isolators).toEqual([
+    expect(Object.keys(args["environment"] ?? {})).toEqual(["A", "B", "C"]);
+    expect((args["packages"] as readonly unknown[])[0]).toBe(spec.packages[0]);
+    expect(args["ports"]).toEqual([{ name: "http", protocol: "tcp", port: 80, socketActivated: false }]);
+    expect(Object.keys((args["ports"] as readonly object[])[0] ?? {})).toEqual(["name", "protocol", "port", "socketActivated"]);
+    expect(args["isolators"]).toEqual([
       { name: "os/linux/no-new-privileges", value: true },
       { name: "vendor.example/x", value: [1] },
     ]);
@@ -60,8 +60,8 @@ describe("toMkACIArgs", () => {
       etc: { users: [{ shell: "/bin/sh", name: "www", gid: 2, uid: 1 }], groups: [{ gid: 2, name: "www" }] },
       dependencies: [{ size: 1, labels: { os: "linux", arch: "amd64" }, imageName: "example.org/base" }],
     });
-    expect(args.etc).toEqual({ users: [{ name: "www", uid: 1, gid: 2, shell: "/bin/sh" }], groups: [{ name: "www", gid: 2 }] });
-    expect(JSON.stringify(args.dependencies)).toBe('[{"imageName":"example.org/base","labels":{"arch":"amd64","os":"linux"},"size":1}]');
+    expect(args["etc"]).toEqual({ users: [{ name: "www", uid: 1, gid: 2, shell: "/bin/sh" }], groups: [{ name: "www", gid: 2 }] });
+    expect(JSON.stringify(args["dependencies"])).toBe('[{"imageName":"example.org/base","labels":{"arch":"amd64","os":"linux"},"size":1}]');
   });
 });
 

@@ -6,7 +6,7 @@ import {
   attrPath,
   defineACI,
   formatProblems,
-  nix,
+  rawNix,
   param,
   validateSpec,
   validateSpecs,
@@ -77,7 +77,7 @@ describe("text and numbers Nix cannot hold", () => {
     });
     expect(problems).toContain("exec[1]: must be valid Unicode text (no lone UTF-16 surrogate)");
     expect(problems).toContain("environment.X: must be valid Unicode text");
-    expect(problems).toContain("customIsolators[0].value.n: must be a finite number");
+    expect(problems).toContain("customIsolators[0].value.n: must be a number Nix can hold (float is Infinity; Nix has no infinite float literal)");
     expect(problems).toContain("customIsolators[0].value.s: must be valid Unicode text");
     expect(problems).not.toContain("value.ok");
   });
@@ -102,22 +102,25 @@ describe("identity", () => {
   });
   it("os and arch must be a valid pair", () => {
     expect(check({ os: "darwin", arch: "amd64" })).toMatchInlineSnapshot(`"busybox.ts: arch: must be one of x86_64, i386 for os darwin, got "amd64""`);
-    expect(check({ os: "windows" })).toMatchInlineSnapshot(`"busybox.ts: os: must be one of "linux", "freebsd", "darwin", got "windows""`);
+    expect(check({ os: "windows" })).toMatchInlineSnapshot(`
+      "busybox.ts: os: must be one of "linux", "freebsd", "darwin", got "windows"
+      busybox.ts: os: needs arch too: give os and arch together (or neither, for the Nix system's), got "windows""
+    `);
   });
   it("labels: not name, not version/os/arch, AC identifier names", () => {
     expect(check({ labels: { name: "x", version: "1", "Bad Label": "y" } })).toMatchInlineSnapshot(`
-      "busybox.ts: labels["Bad Label"]: name must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Bad Label"
-      busybox.ts: labels.name: label name must not be "name", got "name"
-      busybox.ts: labels.version: set the version field instead of a label, got "version""
+      "busybox.ts: labels.name: name must not be "name" (appc forbids a label called name), got "name"
+      busybox.ts: labels.version: name must not be version, os, arch or variant: those have arguments of their own, got "version"
+      busybox.ts: labels["Bad Label"]: name must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Bad Label""
     `);
   });
   it("annotations: AC identifier names, RFC 3339 created, http(s) homepage", () => {
     expect(
       check({ annotations: { created: "2016-02-30T00:00:00Z", homepage: "ftp://example.org", "Bad Name": "x", documentation: "https://ok.example" } }),
     ).toMatchInlineSnapshot(`
-      "busybox.ts: annotations.homepage: must be an http or https URL, got "ftp://example.org"
-      busybox.ts: annotations.created: must be an RFC 3339 date-time such as 1970-01-01T00:00:00Z, got "2016-02-30T00:00:00Z"
-      busybox.ts: annotations["Bad Name"]: name must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Bad Name""
+      "busybox.ts: annotations["Bad Name"]: name must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Bad Name"
+      busybox.ts: annotations.homepage: must be an http or https URL, got "ftp://example.org"
+      busybox.ts: annotations.created: must be an RFC 3339 date-time such as 1970-01-01T00:00:00Z, got "2016-02-30T00:00:00Z""
     `);
   });
   it("strings must not contain NUL", () => {
@@ -131,7 +134,7 @@ describe("identity", () => {
 describe("content", () => {
   it("packages must not be empty and must be references", () => {
     expect(check({ packages: [] })).toMatchInlineSnapshot(`"busybox.ts: packages: must have at least one item, got []"`);
-    expect(check({ packages: ["busybox"] })).toMatchInlineSnapshot(`"busybox.ts: packages[0]: must be a package reference: pkgs.…, attrPath(…), when(…) or nix(…), got "busybox""`);
+    expect(check({ packages: ["busybox"] })).toMatchInlineSnapshot(`"busybox.ts: packages[0]: must be a package reference: pkgs.…, attrPath(…), when(…) or rawNix(…), got "busybox""`);
   });
   it("params must be declared, and when() needs a boolean param", () => {
     expect(check({ packages: [when(param("static"), busybox, busybox)] })).toMatchInlineSnapshot(`"busybox.ts: packages[0]: param "static" is not declared in params, got param("static")"`);
@@ -140,20 +143,20 @@ describe("content", () => {
   });
   it("a param is not a package; when() branches in packages must be packages", () => {
     expect(check({ params: { p: true }, packages: [param("p"), when(param("p"), busybox, "busybox")] as unknown[] })).toMatchInlineSnapshot(`
-      "busybox.ts: packages[0]: must be a package reference: pkgs.…, attrPath(…), when(…) or nix(…), got param("p")
+      "busybox.ts: packages[0]: must be a package reference: pkgs.…, attrPath(…), when(…) or rawNix(…), got param("p")
       busybox.ts: packages[1]: both branches of when(…) in packages must be package references, got "busybox""
     `);
   });
-  it("nix() embeds an expression; when() may test one", () => {
-    const raw = nix(n.id("someDrv"));
-    expect(check({ packages: [raw, when(nix(n.id("cond")), busybox, raw)] })).toBe("");
+  it("rawNix() embeds an expression; when() may test one", () => {
+    const raw = rawNix(n.id("someDrv"));
+    expect(check({ packages: [raw, when(rawNix(n.id("cond")), busybox, raw)] })).toBe("");
   });
   it("params: Nix identifiers, not reserved, JSON-like values", () => {
     expect(check({ params: { "with space": true, pkgs: 1, f: () => 1, x: { y: [Number.NaN] } } })).toMatchInlineSnapshot(`
       "busybox.ts: params["with space"]: param name must be a Nix identifier ([A-Za-z_][A-Za-z0-9_'-]*, not a keyword), got "with space"
-      busybox.ts: params.pkgs: param name is reserved (pkgs, mkACI, lib), got "pkgs"
+      busybox.ts: params.pkgs: param name is reserved: every generated file takes pkgs, mkACI, overrides, lib, got "pkgs"
       busybox.ts: params.f: must be JSON-like data (null, boolean, number, string, list, plain object), got a function
-      busybox.ts: params.x.y[0]: must be a finite number, got NaN"
+      busybox.ts: params.x.y[0]: must be a number Nix can hold (float is NaN; Nix has no NaN literal), got NaN"
     `);
   });
   it("override arguments must be JSON-like data or references", () => {
@@ -163,7 +166,7 @@ describe("content", () => {
     expect(check({ compression: "zstd" })).toMatchInlineSnapshot(`"busybox.ts: compression: must be one of "none", "gzip", "bzip2", "xz", got "zstd""`);
   });
   it("thin images cannot use the store in extraCommands", () => {
-    expect(check({ thin: true, extraCommands: "cp /nix/store/*-x/bin/y bin/" })).toMatchInlineSnapshot(`"busybox.ts: extraCommands: a thin image has empty store directories at build time: extraCommands must not use /nix/store, got "cp /nix/store/*-x/bin/y bin/""`);
+    expect(check({ thin: true, extraCommands: "cp /nix/store/*-x/bin/y bin/" })).toMatchInlineSnapshot(`"busybox.ts: extraCommands: a thin image has empty store folders at build time: extraCommands must not use /nix/store, got "cp /nix/store/*-x/bin/y bin/""`);
     expect(check({ thin: false, extraCommands: "cp /nix/store/*-x/bin/y bin/" })).toBe("");
   });
 });
@@ -191,7 +194,7 @@ describe("the app", () => {
       "busybox.ts: ports[1].name: must be an AC Name (^[a-z0-9]+([-][a-z0-9]+)*$), got "HTTP"
       busybox.ts: ports[1].port: must be >= 1, got 0
       busybox.ts: ports[2].port: must be <= 65535, got 65536
-      busybox.ts: ports[2].name: must be unique among ports (same as ports[0].name), got "http"
+      busybox.ts: ports[2].name: must be unique in this list (item 0 has the same name), got "http"
       busybox.ts: ports[3].count: port + count - 1 must be <= 65535 (port is 65535), got 2
       busybox.ts: ports[4].count: must be >= 1, got 0"
     `);
@@ -206,16 +209,17 @@ describe("the app", () => {
         ],
       }),
     ).toMatchInlineSnapshot(`
-      "busybox.ts: mountPoints[1].name: must be unique among mountPoints (same as mountPoints[0].name), got "data"
-      busybox.ts: mountPoints[1].path: must be unique among mountPoints (same as mountPoints[0].path), got "/data/"
+      "busybox.ts: mountPoints[1].path: must be an absolute path without empty, '.' or '..' parts and without a trailing /, got "/data/"
+      busybox.ts: mountPoints[1].name: must be unique in this list (item 0 has the same name), got "data"
       busybox.ts: mountPoints[2].name: must be an AC Name (^[a-z0-9]+([-][a-z0-9]+)*$), got "my_vol"
-      busybox.ts: mountPoints[2].path: must be an absolute path (start with /), got "rel""
+      busybox.ts: mountPoints[2].path: must be an absolute path without empty, '.' or '..' parts and without a trailing /, got "rel""
     `);
   });
   it("mountPoints: the store and its mount names are reserved", () => {
     expect(check({ mountPoints: [{ name: "nix-store-abc-x", path: "/nix/store/" }] })).toMatchInlineSnapshot(`
-      "busybox.ts: mountPoints[0].name: names starting with "nix-store-" are reserved for the store mounts of thin images, got "nix-store-abc-x"
-      busybox.ts: mountPoints[0].path: /nix/store holds the image's own store paths, got "/nix/store/""
+      "busybox.ts: mountPoints[0].name: must not start with "nix-store-": those names are the store mounts of thin images, got "nix-store-abc-x"
+      busybox.ts: mountPoints[0].path: must be an absolute path without empty, '.' or '..' parts and without a trailing /, got "/nix/store/"
+      busybox.ts: mountPoints[0].path: must not be /nix/store or under it: that holds the image's own store paths, got "/nix/store/""
     `);
   });
   it("eventHandlers: exec[0] is absolute", () => {
@@ -231,7 +235,7 @@ describe("the app", () => {
     expect(
       check({ eventHandlers: [{ name: "pre-start", exec: ["/a"] }, { name: "pre-start", exec: ["/b"] }, { name: "on-start", exec: ["/c"] }] }),
     ).toMatchInlineSnapshot(`
-      "busybox.ts: eventHandlers[1].name: must be unique among eventHandlers (same as eventHandlers[0].name), got "pre-start"
+      "busybox.ts: eventHandlers[1].name: must be unique in this list (item 0 has the same name), got "pre-start"
       busybox.ts: eventHandlers[2].name: must be one of "pre-start", "post-stop", got "on-start""
     `);
   });
@@ -259,8 +263,8 @@ describe("the app", () => {
       busybox.ts: isolators[4].value.limit: must be a resource quantity such as "500m", "1.5", "128Mi" or a number, got "lots"
       busybox.ts: isolators[5].value.default: is required (true)
       busybox.ts: isolators[6].value.errno: must be an errno name such as EPERM (E, then upper case letters or digits), got "eperm"
-      busybox.ts: isolators[7].name: cannot be used together with os/linux/seccomp-retain-set (isolators[6]), got "os/linux/seccomp-remove-set"
-      busybox.ts: isolators[9].name: may appear only once (also isolators[8]), got "os/linux/oom-score-adj""
+      busybox.ts: isolators[7].name: cannot be used together with os/linux/seccomp-retain-set, got "os/linux/seccomp-remove-set"
+      busybox.ts: isolators[9].name: may appear only once, got "os/linux/oom-score-adj""
     `);
   });
   it("customIsolators: AC identifier names, not standard ones", () => {
@@ -290,11 +294,11 @@ describe("the app", () => {
         },
       }),
     ).toMatchInlineSnapshot(`
-      "busybox.ts: etc.users[0].gecos: must not contain ':' or a newline, got "A: the first"
+      "busybox.ts: etc.users[0].gecos: must not contain ':' or a newline (it is a field of /etc/passwd or /etc/group), got "A: the first"
       busybox.ts: etc.users[1].home: must be an absolute path (start with /), got "home/a"
-      busybox.ts: etc.users[1].name: must be unique among etc.users (same as etc.users[0].name), got "a"
-      busybox.ts: etc.users[2].name: root is always present in /etc/passwd; do not list it, got "root"
-      busybox.ts: etc.groups[0].members[1]: must be root or a user declared in etc.users, got "b""
+      busybox.ts: etc.users[1].name: must be unique in this list (item 0 has the same name), got "a"
+      busybox.ts: etc.users[2].name: root is always in /etc/passwd; do not list it, got "root"
+      busybox.ts: etc.groups[0].members[1]: must be root or a user of etc.users, got "b""
     `);
   });
   it("dependencies: AC identifier, sha512 image ID, labels", () => {
@@ -303,8 +307,8 @@ describe("the app", () => {
     ).toMatchInlineSnapshot(`
       "busybox.ts: dependencies[0].imageName: must be an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$), got "Base"
       busybox.ts: dependencies[0].imageID: must be "sha512-" followed by lower case hex digits, got "sha256-abc"
+      busybox.ts: dependencies[0].labels.name: name must not be "name" (appc forbids a label called name), got "name"
       busybox.ts: dependencies[0].size: must be >= 0, got -1
-      busybox.ts: dependencies[0].labels.name: label name must not be "name", got "name"
       busybox.ts: dependencies[0].labels.arch: must be one of amd64, i386, aarch64, aarch64_be, armv6l, armv7l, armv7b, ppc64, ppc64le, s390x for os linux, got "x86_64""
     `);
   });
@@ -327,7 +331,7 @@ describe("variants", () => {
         variants: { "busybox thin": { thin: true }, busybox: { thin: true }, s: { params: { static: "yes", nope: 1 } } },
       }),
     ).toMatchInlineSnapshot(`
-      "busybox.ts: variants["busybox thin"]: variant name must be a Nix identifier ([A-Za-z_][A-Za-z0-9_'-]*, not a keyword), got "busybox thin"
+      "busybox.ts: variants["busybox thin"]: variant name must be a Nix identifier and must be a variant name usable in file names (^[A-Za-z_][A-Za-z0-9_-]*$: a Nix identifier without '), got "busybox thin"
       busybox.ts: variants.busybox: variant name must differ from the spec's own attribute name "busybox", got "busybox"
       busybox.ts: variants.s.params.static: must be a boolean like the declared default, got "yes"
       busybox.ts: variants.s.params.nope: a variant may only set params the spec declares, got "nope""
@@ -341,7 +345,7 @@ describe("variants", () => {
       }),
     ).toMatchInlineSnapshot(`
       "busybox.ts: variants.badPorts.ports[0].name: must be an AC Name (^[a-z0-9]+([-][a-z0-9]+)*$), got "A"
-      busybox.ts: variants.thinOne.extraCommands: a thin image has empty store directories at build time: extraCommands must not use /nix/store, got "ls /nix/store""
+      busybox.ts: variants.thinOne.extraCommands: a thin image has empty store folders at build time: extraCommands must not use /nix/store, got "ls /nix/store""
     `);
   });
 });

@@ -19,7 +19,8 @@ export default defineACI({
     { name: "config", path: "/etc/toolbox", readOnly: true },
   ],
   variants: {
-    // Any field other than params and thin: this variant gets a Nix file of its own.
+    // A variant is a call of the spec's file: this one overrides mkACI's compression.
     toolboxXz: { compression: "xz" },
+    toolboxOci: { format: "oci" },
   },
 });

@@ -23,4 +23,7 @@ export default defineACI({
     { name: "os/linux/no-new-privileges", value: true },
     { name: "os/linux/capabilities-retain-set", value: { set: ["CAP_NET_BIND_SERVICE"] } },
   ],
+  // An OCI image too; OCI runtimes ignore the isolators and the read-only mount (nix2aci-gen
+  // says so), which mkOCI keeps in nix2aci.appc.* labels.
+  variants: { httpdOci: { format: "oci" } },
 });

@@ -12,6 +12,8 @@ import { packageRoot } from "../../render/package-root.js";
 export interface PackageSet {
   /** nix-build/nix-instantiate arguments selecting it (none for `<nixpkgs>`, the tree's default). */
   readonly args: readonly string[];
+  /** The package set as a Nix expression, for checking the attribute paths specs name. */
+  readonly expression: string;
   readonly description: string;
 }
 
@@ -46,10 +48,12 @@ function hostSettings(): string[] {
  */
 export function choosePackageSet(): PackageSet {
   const found = spawnSync("nix-instantiate", ["--find-file", "nixpkgs"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  if (found.error === undefined && found.status === 0) return { args: [], description: `<nixpkgs> (${found.stdout.trim()})` };
+  if (found.error === undefined && found.status === 0) return { args: [], expression: "import <nixpkgs> { }", description: `<nixpkgs> (${found.stdout.trim()})` };
   const hostPkgs = path.join(packageRoot(), "nix", "host-pkgs.nix");
+  const expression = `import ${hostPkgs} { }`;
   return {
-    args: ["--arg", "pkgs", `import ${hostPkgs} { }`, ...hostSettings()],
+    args: ["--arg", "pkgs", expression, ...hostSettings()],
+    expression,
     description: `nix2aci's host package set (${hostPkgs}: this machine's own programs), as Nix finds no <nixpkgs>`,
   };
 }

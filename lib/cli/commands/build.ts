@@ -39,12 +39,13 @@ export const command = defineCommand({
   async run({ values, positionals }, io) {
     const specs = path.resolve(io.cwd, values.specs ?? "specs");
     const tree = path.resolve(io.cwd, values.nix ?? "nix");
+    const pkgs = choosePackageSet();
     if (existsSync(specs)) {
-      const generated = await generate({ outDir: tree, check: false, nixDir: undefined }, findSpecFiles([specs], io.cwd), io);
+      // Generation asks Nix whether every pkgs.x.y exists: a missing package is named at its spec.
+      const generated = await generate({ outDir: tree, check: false, nixDir: undefined, packageSet: pkgs }, findSpecFiles([specs], io.cwd), io);
       if (generated !== 0) return generated;
     } else if (values.specs !== undefined) throw new UsageError(`${values.specs}: no such folder`);
     if (!existsSync(path.join(tree, "default.nix"))) throw new UsageError(`${path.relative(io.cwd, tree) || "."}/default.nix does not exist: no specs to generate it from (--specs DIR)`);
-    const pkgs = choosePackageSet();
     io.stderr(`nix2aci build: building with ${pkgs.description}\n`);
     const nixOptions = [
       ...pkgs.args,

@@ -45,12 +45,18 @@ function parse(files: readonly string[]): { ok: boolean; stderr: string } {
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.error !== undefined) {
-    if ((result.error as NodeJS.ErrnoException).code === "ENOENT") {
-      // A request that cannot be obeyed here: exit 2, like any usage error.
-      throw new UsageError("--check needs nix-instantiate, which is not on PATH (install Nix; Debian: apt-get install nix-bin)");
-    }
-    throw result.error;
-  }
+  if (result.error !== undefined) throw missingNixOr(result.error);
   return { ok: result.status === 0, stderr: result.stderr };
+}
+
+/** Throws the UsageError of `--check` when nix-instantiate is not on PATH. */
+export function requireNixInstantiate(): void {
+  const result = spawnSync("nix-instantiate", ["--version"], { stdio: "ignore" });
+  if (result.error !== undefined) throw missingNixOr(result.error);
+}
+
+function missingNixOr(error: Error): Error {
+  // A request that cannot be obeyed here: exit 2, like any usage error.
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") return error;
+  return new UsageError("--check needs nix-instantiate, which is not on PATH (install Nix; Debian: apt-get install nix-bin)");
 }

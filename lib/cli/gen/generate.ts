@@ -1,11 +1,12 @@
 /** `nix2aci-gen SPEC.ts` and `nix2aci-gen --out-dir DIR …`: load, validate, render, check, write. */
 import path from "node:path";
-import { renderProblems, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
-import { formatProblem, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
+import { checkPackagePaths, renderSpecFile, renderTreeUnchecked, writeTree, type TreeSpec } from "../../render/index.js";
+import { formatProblem, ociWarning, specAttrName, validateSpecs, type ACISpec, type Problem } from "../../spec/index.js";
 import { isPlainObject } from "../../spec/json.js";
 import { UsageError } from "../args.js";
+import { choosePackageSet, type PackageSet } from "../build/nix.js";
 import { defineCommand, type CliIO } from "../program.js";
-import { checkWithNix } from "./check.js";
+import { checkWithNix, requireNixInstantiate } from "./check.js";
 import { findSpecFiles, type SpecFile } from "./find-specs.js";
 import { loadSpecModules } from "./load-specs.js";
 import { nixDirFor } from "./nix-dir.js";
@@ -22,7 +23,7 @@ export const command = defineCommand({
     "one spec (defineACI) or a list of specs.",
   options: {
     "out-dir": { type: "string", short: "o", value: "DIR", help: "write a tree instead of printing one file (needed for several specs, folders, and spec files exporting a list)" },
-    check: { type: "boolean", help: "parse every output with nix-instantiate --parse before writing it" },
+    check: { type: "boolean", help: "ask Nix first: every pkgs.x.y the specs name exists in the package set (<nixpkgs>, else nix2aci's host set), and every output parses" },
     "nix-dir": { type: "string", value: "DIR", help: "nix2aci's nix/ folder that DIR/default.nix imports by default (default: node_modules/nix2aci/nix above DIR, else this package's nix/)" },
   },
   footer: "exit status: 0 done; 1 a spec (or --check) failed, nothing written; 2 bad usage.",
@@ -30,7 +31,10 @@ export const command = defineCommand({
     if (positionals.length === 0) throw new UsageError("no spec file given");
     const outDir = values["out-dir"];
     if (outDir === undefined && positionals.length > 1) throw new UsageError("several inputs need --out-dir DIR (stdout holds one spec's file)");
-    return generate({ outDir, check: values.check === true, nixDir: values["nix-dir"] }, findSpecFiles(positionals, io.cwd), io);
+    const check = values.check === true;
+    if (check) requireNixInstantiate();
+    const packageSet = check ? choosePackageSet() : undefined;
+    return generate({ outDir, check, nixDir: values["nix-dir"], packageSet }, findSpecFiles(positionals, io.cwd), io);
   },
 });
 
@@ -40,6 +44,8 @@ export interface GenerateOptions {
   readonly check: boolean;
   /** nix2aci's nix/ folder for default.nix; absent: found automatically. */
   readonly nixDir: string | undefined;
+  /** Check that every `pkgs.x.y` of the specs exists in this package set before writing. */
+  readonly packageSet?: PackageSet | undefined;
 }
 
 /** The specs of one module, validated. */
@@ -69,18 +75,28 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
       errors.push(`${display(file)}: (default export): the list of specs is empty`);
       continue;
     }
-    const problems: Problem[] = [
-      ...validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p)),
-      ...specs.flatMap((spec, i) => renderProblems(spec, inList ? [i] : [])),
-    ];
+    const problems: Problem[] = validateSpecs(specs).map((p) => (inList && specs.length === 1 ? { ...p, path: [0, ...p.path] } : p));
     if (problems.length > 0) errors.push(...problems.map((p) => formatProblem(p, display(file))));
     else modules.push({ file, specs: specs as ACISpec[], inList });
   }
   errors.push(...attributeClashes(modules, display));
+  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList, label: display(file) })));
+  if (errors.length === 0 && command.packageSet !== undefined) {
+    for (const report of await checkPackagePaths(entries, { pkgs: command.packageSet.expression })) {
+      errors.push(...report.problems.map((p) => formatProblem(p, report.spec.label ?? "")));
+    }
+  }
   if (errors.length > 0) {
     io.stderr(errors.map((line) => `${line}\n`).join(""));
     io.stderr(`nix2aci-gen: ${errors.length} problem${errors.length === 1 ? "" : "s"}; nothing written\n`);
     return 1;
+  }
+  // Once per spec: what its OCI images carry but OCI runtimes do not apply.
+  for (const { file, specs } of modules) {
+    for (const spec of specs) {
+      const warning = ociWarning(spec);
+      if (warning !== undefined) io.stderr(`${display(file)}: ${spec.name}: warning: ${warning}\n`);
+    }
   }
 
   if (command.outDir === undefined) {
@@ -90,7 +106,10 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
     }
     let text: string;
     try {
-      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute) });
+      // The file's default mkACI: --nix-dir as seen from here (where stdout is written, presumably),
+      // else the same text anywhere: node_modules/nix2aci/nix, a project's root.
+      const nixDir = command.nixDir === undefined ? undefined : nixDirFor(io.cwd, path.resolve(io.cwd, command.nixDir));
+      text = renderSpecFile(only.specs[0] as ACISpec, { source: path.basename(only.file.absolute), ...(nixDir === undefined ? {} : { nixDir }) });
     } catch (error) {
       io.stderr(`${display(only.file)}: ${(error as Error).message}\nnix2aci-gen: nothing written\n`);
       return 1;
@@ -101,7 +120,6 @@ export async function generate(command: GenerateOptions, files: readonly SpecFil
   }
 
   const outDir = path.resolve(io.cwd, command.outDir);
-  const entries: TreeSpec[] = modules.flatMap(({ file, specs, inList }) => specs.map((spec) => ({ spec, module: file.relative, inList, label: display(file) })));
   let tree: Map<string, string>;
   try {
     tree = renderTreeUnchecked(entries, { nixDir: nixDirFor(outDir, command.nixDir === undefined ? undefined : path.resolve(io.cwd, command.nixDir)) });

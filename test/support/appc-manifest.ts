@@ -1,27 +1,52 @@
 /**
- * validateManifest: the verdict of `actool validate` (appc 0.8.11) on an ImageManifest, with every
- * problem listed, plus the rules README.md lists under "Deliberately stricter than actool".
+ * The test oracle for appc ImageManifests: validateManifest gives the verdict of `actool validate`
+ * (appc 0.8.11) with every problem listed, plus the rules lib/spec/README.md lists under
+ * "Deliberately stricter than actool". Only tests use it (test/spec/manifest-differential checks
+ * it against actool itself); the product checks specs and arguments instead (lib/spec,
+ * nix/lib), whose manifests the build tests judge with it and with actool.
+ *
+ * Its Go parsers match Go's: strings.TrimSpace's space set and the Kubernetes quantity parser come
+ * from lib/spec/go-parsers.ts, go-semver is below. One documented difference: a JSON integer above
+ * 2^53 that Go reads into an int64 is refused here, because JSON.parse has already rounded it.
  */
-import {
-  CONFLICTING_ISOLATORS,
-  ENV_NAME,
-  MSG,
-  SINGLE_ISOLATORS,
-  STANDARD_ISOLATORS,
-  VALID_OS_ARCH,
-  hasNul,
-  isAcIdentifier,
-  isAcName,
-  isErrno,
-  isHttpUrl,
-  isInt,
-  isRfc3339,
-  isUint,
-} from "./appc-rules.js";
-import { isGoQuantity, isGoSemVer } from "./go-parsers.js";
-import { isPlainObject } from "./json.js";
-import { Problems, type PathSegment, type Problem } from "./problems.js";
-import { closest } from "./suggest.js";
+import { OS_ARCH, CONFLICTING_ISOLATORS, SINGLE_ISOLATORS, STANDARD_ISOLATORS } from "../../lib/spec/arguments/appc.js";
+import { passes, STRING_RULES } from "../../lib/spec/arguments/string-rules.js";
+import { hasNul, isErrno, isHttpUrl, isRfc3339, MSG } from "../../lib/spec/appc-rules.js";
+import { goParseInt64, isGoQuantity } from "../../lib/spec/go-parsers.js";
+import { isPlainObject } from "../../lib/spec/json.js";
+import { Problems, type PathSegment, type Problem } from "../../lib/spec/problems.js";
+import { closest } from "../../lib/spec/suggest.js";
+
+const VALID_OS_ARCH: Readonly<Record<string, readonly string[]>> = OS_ARCH;
+const ENV_NAME = new RegExp(`^(?:${STRING_RULES["env-name"].regex})$`);
+const isAcIdentifier = (s: string): boolean => passes("ac-identifier", s);
+const isAcName = (s: string): boolean => passes("ac-name", s);
+const ACMSG = { acIdentifier: STRING_RULES["ac-identifier"].message, acName: STRING_RULES["ac-name"].message, envName: STRING_RULES["env-name"].message };
+const absolutePathMessage = STRING_RULES["absolute-path"].message;
+
+/** Go encoding/json into an int: an integer JS can hold exactly (see the note above). */
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+const isUint = (v: unknown): v is number => isInt(v) && v >= 0;
+
+const SEMVER_IDENTIFIER = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+
+/** go-semver NewVersion succeeds and the version is not 0.0.0 (appc's SemVer). */
+export function isGoSemVer(input: string): boolean {
+  let rest = input;
+  const plus = rest.indexOf("+");
+  const metadata = plus === -1 ? "" : rest.slice(plus + 1);
+  if (plus !== -1) rest = rest.slice(0, plus);
+  const dash = rest.indexOf("-");
+  const pre = dash === -1 ? "" : rest.slice(dash + 1);
+  if (dash !== -1) rest = rest.slice(0, dash);
+  const parts = rest.split(".");
+  const dotParts = parts.length > 3 ? [parts[0], parts[1], parts.slice(2).join(".")] : parts;
+  if (dotParts.length !== 3) return false;
+  for (const id of [pre, metadata]) if (id !== "" && !SEMVER_IDENTIFIER.test(id)) return false;
+  if (!dotParts.every((d) => d !== undefined && goParseInt64(d))) return false;
+  const zero = dotParts.every((d) => BigInt(d ?? "1") === 0n) && pre === "" && metadata === "";
+  return !zero;
+}
 
 type Path = readonly PathSegment[];
 type Obj = Readonly<Record<string, unknown>>;
@@ -107,7 +132,7 @@ function strings(p: Problems, list: readonly unknown[] | undefined, path: Path):
 }
 
 function acIdentifier(p: Problems, value: string | undefined, path: Path): void {
-  if (value !== undefined && !isAcIdentifier(value)) p.add(path, "ac-identifier", MSG.acIdentifier, value);
+  if (value !== undefined && !isAcIdentifier(value)) p.add(path, "ac-identifier", ACMSG.acIdentifier, value);
 }
 
 /** Reports repeated values of `key` (string members) in a list of objects. */
@@ -268,7 +293,7 @@ function isolators(p: Problems, list: readonly unknown[] | undefined, path: Path
       p.add(r.at("name"), "isolator-name", "is not a standard appc 0.8.11 isolator (actool rejects unknown isolators)", name);
     } else if (!Object.hasOwn(r.obj, "value")) p.add(r.at("value"), "required", "is required");
     else isolatorValue(p, name, r.obj["value"], r.at("value"));
-    if (SINGLE_ISOLATORS.has(name) && seen.has(name)) p.add(r.at("name"), "isolator-once", `may appear only once (also [${seen.get(name) ?? 0}])`, name);
+    if (SINGLE_ISOLATORS.includes(name) && seen.has(name)) p.add(r.at("name"), "isolator-once", `may appear only once (also [${seen.get(name) ?? 0}])`, name);
     for (const [a, b] of CONFLICTING_ISOLATORS) {
       const other = a === name ? b : b === name ? a : undefined;
       if (other !== undefined && seen.has(other)) p.add(r.at("name"), "isolator-conflict", `cannot be used together with ${other}`, name);
@@ -282,7 +307,7 @@ function exec(p: Problems, r: Reader, key: string): void {
   if (list === undefined) return;
   const items = strings(p, list, r.at(key));
   if (list.length === 0) p.add(r.at(key), "non-empty", "must have at least one item", list);
-  else if (items.length === list.length && !(items[0] ?? "").startsWith("/")) p.add([...r.at(key), 0], "absolute-path", MSG.absolutePath, items[0]);
+  else if (items.length === list.length && !(items[0] ?? "").startsWith("/")) p.add([...r.at(key), 0], "absolute-path", absolutePathMessage, items[0]);
 }
 
 function app(p: Problems, a: Reader): void {
@@ -297,7 +322,7 @@ function app(p: Problems, a: Reader): void {
     if (!isInt(g)) p.add([...a.at("supplementaryGIDs"), i], "type", "must be an integer", g);
   });
   const wd = a.string("workingDirectory");
-  if (wd !== undefined && wd !== "" && !wd.startsWith("/")) p.add(a.at("workingDirectory"), "absolute-path", MSG.absolutePath, wd);
+  if (wd !== undefined && wd !== "" && !wd.startsWith("/")) p.add(a.at("workingDirectory"), "absolute-path", absolutePathMessage, wd);
 
   const handlers = objects(p, a.list("eventHandlers"), a.at("eventHandlers"));
   for (const [h] of handlers) {
@@ -309,16 +334,16 @@ function app(p: Problems, a: Reader): void {
   unique(p, handlers, "name", "eventHandlers");
 
   nameValues(p, a.list("environment"), a.at("environment"), (name, at) => {
-    if (!ENV_NAME.test(name)) p.add(at, "env-name", MSG.envName, name);
+    if (!ENV_NAME.test(name)) p.add(at, "env-name", ACMSG.envName, name);
   }, "environment variables");
 
   const mounts = objects(p, a.list("mountPoints"), a.at("mountPoints"));
   for (const [m] of mounts) {
     m.keys(["name", "path", "readOnly"]);
     const name = m.string("name", true);
-    if (name !== undefined && !isAcName(name)) p.add(m.at("name"), "ac-name", MSG.acName, name);
+    if (name !== undefined && !isAcName(name)) p.add(m.at("name"), "ac-name", ACMSG.acName, name);
     const path = m.string("path", true);
-    if (path !== undefined && !path.startsWith("/")) p.add(m.at("path"), "absolute-path", MSG.absolutePath, path);
+    if (path !== undefined && !path.startsWith("/")) p.add(m.at("path"), "absolute-path", absolutePathMessage, path);
     m.bool("readOnly");
   }
   unique(p, mounts, "name", "mountPoints");
@@ -328,7 +353,7 @@ function app(p: Problems, a: Reader): void {
   for (const [r] of ports) {
     r.keys(["name", "protocol", "port", "count", "socketActivated"]);
     const name = r.string("name", true);
-    if (name !== undefined && !isAcName(name)) p.add(r.at("name"), "ac-name", MSG.acName, name);
+    if (name !== undefined && !isAcName(name)) p.add(r.at("name"), "ac-name", ACMSG.acName, name);
     const protocol = r.string("protocol", true);
     if (protocol === "") p.add(r.at("protocol"), "non-empty", "must not be empty", protocol);
     const port = r.uint("port");

@@ -1,5 +1,0 @@
-// @ts-nocheck: deliberately bad spec (test/cli/bad-specs.test.ts)
-// expect: params.thin:
-import { defineACI, param, pkgs, when } from "nix2aci";
-
-export default defineACI({ name: "example.org/x", packages: [pkgs.busybox], exec: ["/bin/sh"], params: { thin: true } });
