@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readdir, readFile, rename, stat, utimes, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { labelValue, removeTree, type ImageInfo, type ImageManifest } from "../image/index.js";
 import { cacheKey, isGone, runOwner, type CacheDirs } from "./cache.js";
 import { RunError } from "./errors.js";
@@ -94,11 +94,34 @@ export async function storeUnpacked(images: string, info: ImageInfo, staging: st
     await writeFile(join(staging, LAST_USED), "");
     await rename(staging, dir);
   } catch (error) {
+    if ((await readInfo(dir)) === undefined && (await replaceForeign(images, dir, staging))) return dir;
     await removeTree(staging);
     if ((await readInfo(dir)) === undefined) throw error;
     await addSigners(dir, signers);
   }
   return dir;
+}
+
+/**
+ * A folder under the image's name without our info.json (left by an older nix2aci, or by hand) is
+ * moved aside under a name the next run sweeps, and the fresh tree takes its place. False when
+ * there was no such folder or another run stored the image meanwhile.
+ */
+async function replaceForeign(images: string, dir: string, staging: string): Promise<boolean> {
+  const aside = join(images, `.${basename(dir)}.removing-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    await rename(dir, aside);
+  } catch {
+    return false;
+  }
+  try {
+    await rename(staging, dir);
+  } catch {
+    return false;
+  } finally {
+    await removeTree(aside);
+  }
+  return true;
 }
 
 /** Records that signatures by these keys were verified for the image in `dir`. */

@@ -3,7 +3,7 @@
  * under its old ID, runs never see each other's writes, the cached tree stays as unpacked.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readImage } from "../../lib/image/index.js";
@@ -133,6 +133,18 @@ describe("nix2aci run: the image store", () => {
     expect((await box.run(["--insecure-options=image", "--exec=/bin/sh", ...out(), image, "--", "-c", check])).code).toBe(0);
     expect((await box.out("check")).split("\n")).toEqual(["0", "0", "no-new", "intact", "0:0:755", ""]);
     expect(snapshot(imageDir, ["last-used"])).toEqual(before);
+  });
+
+  it("replaces a folder under the image's name that is not ours (an older nix2aci's, say) with the fresh tree", async () => {
+    const image = await greeter("foreign.aci", `${PREFIX}/foreign`, "fresh");
+    const dir = join(box.cacheDir, "images", cacheKey((await readImage(image)).imageId));
+    mkdirSync(join(dir, "rootfs", "bin"), { recursive: true });
+    writeFileSync(join(dir, "rootfs", "bin", "stale"), "left by someone else\n");
+    expect((await box.run(["--insecure-options=image", ...out(), image])).code).toBe(0);
+    expect(await box.out("greeting")).toBe("fresh \n");
+    expect(existsSync(join(dir, "rootfs", "bin", "stale"))).toBe(false);
+    expect(existsSync(join(dir, "info.json"))).toBe(true);
+    expect(readdirSync(join(box.cacheDir, "images")).filter((name) => name.startsWith("."))).toEqual([]);
   });
 
   it("warns a non-root app that its mountPoint without a volume is root's, naming the fix", async () => {
