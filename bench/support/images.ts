@@ -22,7 +22,7 @@ function fixtureArgs({ mib, compression }: ImageArgs, label: string): string[] {
 }
 
 /** nix-build arguments selecting one image of images.nix with the given label. */
-export function imageBuildArgs(kind: ImageKind | "content", args: ImageArgs, label: string): string[] {
+export function imageBuildArgs(kind: ImageKind | "content" | "fatBusybox", args: ImageArgs, label: string): string[] {
   return [...fixtureArgs(args, label), "-A", kind];
 }
 

@@ -10,6 +10,7 @@ export const program: Program = {
     verify: () => import("./commands/verify.js"),
     trust: () => import("./commands/trust.js"),
     run: () => import("./commands/run.js"),
+    image: () => import("./commands/image.js"),
   },
   footer:
     "exit status: 0 done; 1 the command failed; 2 bad usage. 'nix2aci run' exits with the app's\n" +

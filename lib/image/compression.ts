@@ -3,9 +3,8 @@
  * bytes, never by file name (appc: an `.aci` may be plain, gzip, bzip2 or xz).
  */
 import { spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import type { FileHandle } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 export type Compression = "none" | "gzip" | "bzip2" | "xz";
@@ -18,15 +17,10 @@ export function detectCompression(head: Uint8Array): Compression {
   return "none";
 }
 
-export async function sniffCompression(path: string): Promise<Compression> {
-  const handle = await open(path, "r");
-  try {
-    const head = Buffer.alloc(6);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return detectCompression(head.subarray(0, bytesRead));
-  } finally {
-    await handle.close();
-  }
+async function sniffCompression(handle: FileHandle): Promise<Compression> {
+  const head = Buffer.alloc(6);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  return detectCompression(head.subarray(0, bytesRead));
 }
 
 /** Host decompressors for what zlib cannot do. */
@@ -39,9 +33,39 @@ export interface UncompressedStream {
   readonly finished: Promise<void>;
 }
 
-export async function openUncompressed(path: string): Promise<UncompressedStream> {
-  const compression = await sniffCompression(path);
-  const file = createReadStream(path);
+/** Read size: large for throughput; small when only the start of the archive is wanted. */
+export const CHUNK_BYTES = 1024 * 1024;
+export const HEAD_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The file's bytes from its start, by positional reads: the handle stays open and untouched for
+ * the caller (a FileHandle stream would close it when destroyed), and can be read again.
+ */
+async function* chunks(handle: FileHandle, options: ReadingOptions): AsyncGenerator<Buffer> {
+  for (let position = 0; ; ) {
+    options.signal?.throwIfAborted();
+    const buffer = Buffer.allocUnsafe(options.chunkBytes);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    options.onRead?.(position);
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+export interface ReadingOptions {
+  /** Stops reading, and a host decompressor process. */
+  readonly signal?: AbortSignal | undefined;
+  readonly chunkBytes: number;
+  /** Told how many bytes of the file were read so far. */
+  readonly onRead?: ((position: number) => void) | undefined;
+}
+
+/** `handle` is read from its start and left open (the caller closes it). */
+export async function openUncompressed(handle: FileHandle, options: ReadingOptions): Promise<UncompressedStream> {
+  const { signal } = options;
+  const compression = await sniffCompression(handle);
+  const file = Readable.from(chunks(handle, options), { objectMode: false });
   if (compression === "none") return { compression, stream: file, finished: Promise.resolve() };
   if (compression === "gzip") {
     const gunzip = createGunzip();
@@ -49,7 +73,7 @@ export async function openUncompressed(path: string): Promise<UncompressedStream
     return { compression, stream: file.pipe(gunzip), finished: Promise.resolve() };
   }
   const tool = decompressors[compression];
-  const child = spawn(tool, ["-dc"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(tool, ["-dc"], { stdio: ["pipe", "pipe", "pipe"], ...(signal === undefined ? {} : { signal }) });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   file.on("error", (error) => child.stdout.destroy(error));
@@ -66,9 +90,9 @@ export async function openUncompressed(path: string): Promise<UncompressedStream
         ),
       ),
     );
-    child.on("close", (code, signal) => {
+    child.on("close", (code, killedBy) => {
       if (code === 0) resolve();
-      else reject(new Error(`${tool} -dc failed (${signal ?? `exit ${code}`}): ${stderr.trim() || "corrupt data"}`));
+      else reject(new Error(`${tool} -dc failed (${killedBy ?? `exit ${code}`}): ${stderr.trim() || "corrupt data"}`));
     });
   });
   // Keep an early failure from being an unhandled rejection before the caller awaits it.

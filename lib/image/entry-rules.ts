@@ -34,13 +34,24 @@ function fail(path: string, rule: string): never {
   throw new EntryRuleError(`entry '${path}': ${rule}`);
 }
 
-function checkCleanPath(path: string, what: string): void {
-  if (path.length === 0) fail(path, `empty ${what}`);
-  if (path.includes("\0")) fail(path, `${what} contains a NUL byte`);
-  if (path.startsWith("/")) fail(path, `absolute ${what} (entries must be relative: manifest, rootfs/...)`);
-  for (const part of path.split("/")) {
-    if (part === "..") fail(path, `${what} contains '..'`);
-    if (part === "." || part === "") fail(path, `${what} is not normalized (empty or '.' component)`);
+const ACCEPTED = "an ACI holds regular files, directories, symlinks and hard links";
+
+/** The refusal of an entry type that is not one of the four an ACI may hold. */
+export function unsupportedEntry(path: string, type: string, code?: string): EntryRuleError {
+  // node-tar keeps no trace of a type flag it does not know.
+  if (type === "Unsupported") return new EntryRuleError(`entry '${path}': unknown tar entry type: ${ACCEPTED}`);
+  const named = code === undefined || code === type ? `'${type}'` : `${type} ('${code}')`;
+  return new EntryRuleError(`entry '${path}': unsupported entry type ${named}: ${ACCEPTED}`);
+}
+
+/** `value` (the entry's path, or its hard link target) must be relative and normalized. */
+function checkCleanPath(entryPath: string, value: string, what: string): void {
+  if (value.length === 0) fail(entryPath, `empty ${what}`);
+  if (value.includes("\0")) fail(entryPath, `${what} contains a NUL byte`);
+  if (value.startsWith("/")) fail(entryPath, `absolute ${what} '${value}' (entries must be relative: manifest, rootfs/...)`);
+  for (const part of value.split("/")) {
+    if (part === "..") fail(entryPath, `${what} '${value}' contains '..'`);
+    if (part === "." || part === "") fail(entryPath, `${what} '${value}' is not normalized (empty or '.' component)`);
   }
 }
 
@@ -55,7 +66,7 @@ export class AciEntryChecker {
   check(entry: RawEntry): CheckedEntry {
     const isDirectory = entry.type === "Directory";
     const path = isDirectory ? entry.path.replace(/\/+$/, "") : entry.path;
-    checkCleanPath(path, "path");
+    checkCleanPath(path, path, "path");
     if (this.seen.has(path)) fail(path, "duplicate entry");
     this.seen.add(path);
 
@@ -102,7 +113,7 @@ export class AciEntryChecker {
     }
     if (entry.type === "Link") {
       const target = entry.linkpath ?? "";
-      checkCleanPath(target, "hard link target");
+      checkCleanPath(path, target, "hard link target");
       if (!this.regularFiles.has(target)) {
         fail(path, `hard link target '${target}' is not an earlier regular file under rootfs/`);
       }
@@ -111,7 +122,7 @@ export class AciEntryChecker {
     if (entry.type === "CharacterDevice" || entry.type === "BlockDevice") {
       fail(path, `device nodes are refused (${entry.type}); the runtime provides /dev`);
     }
-    return fail(path, `unsupported entry type ${entry.type}`);
+    throw unsupportedEntry(path, entry.type);
   }
 
   /** Call after the last entry: an ACI needs both top-level parts. */

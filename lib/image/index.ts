@@ -6,10 +6,15 @@ export {
   labelValue,
   storePathMountPoints,
   isUnderNixStore,
+  MAX_MANIFEST_DEPTH,
   type ImageManifest,
   type AppDefinition,
   type MountPoint,
   type Isolator,
+  type EventHandler,
+  type Port,
+  type NameValue,
 } from "./manifest.js";
-export { readImage, type ImageInfo } from "./read.js";
-export { extractImage, removeTree } from "./extract.js";
+export { readImage, readImageManifest, type ImageInfo } from "./read.js";
+export { openImageFile, fileIdentity, sameFile, type FileIdentity, type ReadOptions } from "./walk.js";
+export { extractImage, unpackImage, removeTree, stagingOwner, type ExtractOptions, type Unpacked } from "./extract.js";

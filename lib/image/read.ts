@@ -1,7 +1,7 @@
 /** `readImage`: what `nix2aci inspect` shows, in one streaming pass and without unpacking. */
 import { ImageError } from "./errors.js";
 import { parseManifest, storePathMountPoints, type ImageManifest, type MountPoint } from "./manifest.js";
-import { walkImage, type WalkResult } from "./walk.js";
+import { readManifestText, walkImage, type FileIdentity, type ReadOptions, type WalkResult } from "./walk.js";
 
 export interface ImageInfo extends Omit<WalkResult, "manifestText"> {
   readonly manifest: ImageManifest;
@@ -11,16 +11,28 @@ export interface ImageInfo extends Omit<WalkResult, "manifestText"> {
   readonly storeMountPoints: readonly MountPoint[];
 }
 
-export function toImageInfo(imagePath: string, walked: WalkResult): ImageInfo {
-  let manifest: ImageManifest;
+async function manifestOf(imagePath: string, text: string): Promise<ImageManifest> {
   try {
-    manifest = parseManifest(walked.manifestText);
+    return await parseManifest(text);
   } catch (error) {
     throw new ImageError(imagePath, (error as Error).message);
   }
+}
+
+export async function toImageInfo(imagePath: string, walked: WalkResult): Promise<ImageInfo> {
+  const manifest = await manifestOf(imagePath, walked.manifestText);
   return { ...walked, manifest, storeMountPoints: storePathMountPoints(manifest) };
 }
 
-export async function readImage(imagePath: string): Promise<ImageInfo> {
-  return toImageInfo(imagePath, await walkImage(imagePath));
+export async function readImage(imagePath: string, options: ReadOptions = {}): Promise<ImageInfo> {
+  return toImageInfo(imagePath, await walkImage(imagePath, options));
+}
+
+/**
+ * The manifest alone, decompressing only the start of the archive: for deciding whether an
+ * image may be read further (its name selects the trusted keys) at a bounded cost.
+ */
+export async function readImageManifest(imagePath: string, options: ReadOptions = {}): Promise<{ manifest: ImageManifest; identity: FileIdentity }> {
+  const { manifestText, identity } = await readManifestText(imagePath, options);
+  return { manifest: await manifestOf(imagePath, manifestText), identity };
 }

@@ -43,12 +43,13 @@ const runFlags = {
 export const runCommandSpec: CommandSpec<typeof runFlags> = {
   name: "nix2aci run",
   summary: "run an image with bubblewrap, rkt-style flags",
-  usage: ["[options] IMAGE.aci [-- ARGS...]"],
+  usage: ["[options] IMAGE.aci [-- ARGS...]", "[options] ID|NAME[:VERSION] [-- ARGS...]"],
   description:
     "Runs IMAGE.aci as rkt would: signed by a key trusted for its name (see 'nix2aci trust'), unpacked\n" +
-    "once per image ID, each run on its own writable copy of the root. ARGS after '--' are appended\n" +
-    "to the image's exec. A value may follow '=' or come as the next argument; booleans take =true\n" +
-    "or =false.",
+    "once per image ID into the image store ('nix2aci image'), each run on its own copy-on-write\n" +
+    "layer over it. An image already in the store runs by its ID or name as well. ARGS after '--'\n" +
+    "are appended to the image's exec. A value may follow '=' or come as the next argument;\n" +
+    "booleans take =true or =false.",
   options: runFlags,
   footer:
     "exit status: the app's own; 125 nix2aci failed (bad usage included); 126 the exec is not\n" +

@@ -1,14 +1,15 @@
 /**
- * Unpacked images, once per image ID: <cache>/images/sha512-<first 64 hex>/{manifest,rootfs}.
- * <cache> is $NIX2ACI_CACHE_DIR, else $XDG_CACHE_HOME/nix2aci, else ~/.cache/nix2aci. Entries are
- * written to a temporary sibling and renamed into place, so a half-unpacked image is never seen;
- * two runs racing to unpack the same image both succeed and one copy wins. The cached tree is
- * never written to: every run works on its own copy (run-root.ts).
+ * The cache: <cache>/images/ (the image store, store.ts), <cache>/records/ (what is known about
+ * image files, records.ts) and each run's own folder under <cache>/runs/. <cache> is
+ * $NIX2ACI_CACHE_DIR, else $XDG_CACHE_HOME/nix2aci, else ~/.cache/nix2aci. The folders are private
+ * (0700, ours): another user must not read an image's files, nor swap a cached tree that runs
+ * without its signature being checked again. Leftovers of processes that died (SIGKILL) are swept
+ * by the next run.
  */
-import { rename, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { extractImage, removeTree, type ImageInfo } from "../image/index.js";
+import { removeTree, stagingOwner } from "../image/index.js";
 import { RunError } from "./errors.js";
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,44 +26,66 @@ export function cacheKey(imageId: string): string {
   return `sha512-${match[1]}`;
 }
 
-export interface UnpackedImage {
-  readonly dir: string;
-  readonly rootfs: string;
-  /** false when this call did the unpacking. */
-  readonly cached: boolean;
+export interface CacheDirs {
+  readonly images: string;
+  readonly runs: string;
+  readonly records: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+/** A directory of ours, private: created 0700, or checked (owner) and made 0700. */
+async function privateDir(path: string, followLink: boolean): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  const info = followLink ? await stat(path) : await lstat(path);
+  if (!info.isDirectory()) throw new RunError(`cache folder '${path}' is not a directory`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) {
+    throw new RunError(`cache folder '${path}' belongs to uid ${info.uid}, not to you (uid ${uid}); choose another NIX2ACI_CACHE_DIR`);
   }
+  if ((info.mode & 0o077) !== 0) await chmod(path, 0o700);
 }
 
-/**
- * Makes sure the image (already read as `expected`) is unpacked in the cache. The unpacking pass
- * hashes the file again: if its ID differs from `expected` the file changed under us, and the
- * result is thrown away.
- */
-export async function ensureUnpacked(imagePath: string, expected: ImageInfo, root: string = cacheDir()): Promise<UnpackedImage> {
-  const dir = join(root, "images", cacheKey(expected.imageId));
-  const rootfs = join(dir, "rootfs");
-  if (await exists(join(dir, "manifest"))) return { dir, rootfs, cached: true };
-  const staging = `${dir}.unpacking-${process.pid}-${Date.now()}`;
-  const unpacked = await extractImage(imagePath, staging);
-  if (unpacked.imageId !== expected.imageId) {
-    await removeTree(staging);
-    throw new RunError(`image '${imagePath}' changed while it was being read (its ID differs between two reads)`);
-  }
+export async function openCache(root: string = cacheDir()): Promise<CacheDirs> {
   try {
-    await rename(staging, dir);
-    return { dir, rootfs, cached: false };
+    // The top may be a symlink the user made; what is inside is ours alone.
+    await privateDir(root, true);
+    const dirs = { images: join(root, "images"), runs: join(root, "runs"), records: join(root, "records") };
+    await privateDir(dirs.images, false);
+    await privateDir(dirs.runs, false);
+    await privateDir(dirs.records, false);
+    return dirs;
   } catch (error) {
-    // Another run unpacked the same image first: use theirs.
-    await removeTree(staging);
-    if (await exists(join(dir, "manifest"))) return { dir, rootfs, cached: true };
-    throw error;
+    if (error instanceof RunError) throw error;
+    throw new RunError(`cannot use the cache folder '${root}': ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The pid in a run root's name: run-<pid>-<random>. */
+export function runOwner(name: string): number | undefined {
+  const match = /^run-(\d+)-/.exec(name);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** The pid of what left a hidden folder in images/: a partial unpack, or an image being removed. */
+export function leftoverOwner(name: string): number | undefined {
+  const match = /^\..*\.removing-(\d+)-[0-9a-f]+$/.exec(name);
+  return match === null ? stagingOwner(name) : Number(match[1]);
+}
+
+/** Whether process `pid` has ended (a pid that was reused counts as alive: its folder is left alone). */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Removes what processes that died without cleaning up (killed hard) left in `dir`. */
+export async function sweepAbandoned(dir: string, ownerOf: (name: string) => number | undefined): Promise<void> {
+  for (const name of await readdir(dir)) {
+    const pid = ownerOf(name);
+    if (pid === undefined || pid === process.pid || !isGone(pid)) continue;
+    await removeTree(join(dir, name));
   }
 }

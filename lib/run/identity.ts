@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { RunError } from "./errors.js";
-import { resolveInContainer, type ContainerView } from "./root-paths.js";
+import { resolveInRoot, type ContainerView } from "./in-root.js";
 
 export interface PasswdEntry {
   readonly name: string;
@@ -42,14 +42,16 @@ export function parseGroup(text: string): GroupEntry[] {
 }
 
 async function readInContainer(view: ContainerView, path: string): Promise<string> {
-  const host = await resolveInContainer(view, path);
-  if (host === undefined) return "";
-  try {
-    return await readFile(host, "utf8");
-  } catch {
-    return "";
-  }
+  const found = await resolveInRoot(view, path, `the image's ${path}`);
+  if (found === undefined) return "";
+  const info = await stat(found.hostPath);
+  if (!info.isFile()) return "";
+  if (info.size > MAX_ACCOUNT_FILE_BYTES) throw new RunError(`the image's ${path} is larger than ${MAX_ACCOUNT_FILE_BYTES} bytes`);
+  return readFile(found.hostPath, "utf8");
 }
+
+/** An /etc/passwd or /etc/group is read whole; a hostile one must not be able to fill memory. */
+const MAX_ACCOUNT_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface ResolvedIdentity {
   readonly uid: number;
@@ -59,9 +61,9 @@ export interface ResolvedIdentity {
 }
 
 async function ownerOf(view: ContainerView, path: string, field: "user" | "group"): Promise<number> {
-  const host = await resolveInContainer(view, path);
-  if (host === undefined) throw new RunError(`app.${field} '${path}': no such file in the image`);
-  const info = await stat(host);
+  const found = await resolveInRoot(view, path, `app.${field} '${path}'`);
+  if (found === undefined) throw new RunError(`app.${field} '${path}': no such file in the image`);
+  const info = await stat(found.hostPath);
   return field === "user" ? info.uid : info.gid;
 }
 

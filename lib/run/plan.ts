@@ -1,29 +1,20 @@
 /**
- * Turns a manifest plus rkt-style options into one bubblewrap invocation: who runs (uid, gid,
+ * Turns a manifest plus rkt-style options into what the sandbox needs: who runs (uid, gid,
  * supplementary groups), with which environment, in which directory, with which mounts and
- * capabilities. Everything the sandbox needs is decided here, before anything starts, so a bad
- * request fails with a message instead of a half-started container.
+ * capabilities. Decided before anything starts, so a bad request fails with a message instead of
+ * a half-started container; what depends on the root's contents at launch time (mount points,
+ * the program, the working directory) is checked again right before each launch (sandbox.ts).
  */
-import { stat } from "node:fs/promises";
-import { posix } from "node:path";
-import { isUnderNixStore, type ImageManifest, type MountPoint } from "../image/index.js";
+import type { ImageManifest } from "../image/index.js";
 import type { RunOptions } from "./args.js";
 import { RunError } from "./errors.js";
 import { resolveIdentity } from "./identity.js";
+import type { ContainerView } from "./in-root.js";
 import { planIsolators } from "./isolators.js";
-import { resolveInContainer, type ContainerView } from "./root-paths.js";
-import type { RunRoot } from "./run-root.js";
-import type { Volume } from "./volumes.js";
+import { implicitEmptyWarnings, planMounts, type EmptyVolumeDir, type PlannedMount } from "./mounts.js";
+import type { OverlayLayers, RunRoot } from "./run-root.js";
 
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-export interface EmptyVolumeDir {
-  readonly name: string;
-  readonly hostDir: string;
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-}
 
 export interface RunPlan {
   readonly uid: number;
@@ -32,8 +23,17 @@ export interface RunPlan {
   readonly command: readonly string[];
   readonly env: ReadonlyMap<string, string>;
   readonly workingDirectory: string;
+  /** The run's own root (host directory that becomes `/`). */
+  readonly root: string;
+  /** Overlay mode: the layers mounted at `root` for each launch. */
+  readonly overlay?: OverlayLayers;
+  /** Mounted from outside the app's namespaces before each launch (mounts.ts). */
+  readonly mounts: readonly PlannedMount[];
   readonly emptyVolumes: readonly EmptyVolumeDir[];
-  /** bwrap arguments up to (not including) `--` and the command; user namespace flags excluded. */
+  /**
+   * The app's bwrap arguments that do not depend on the file system (namespaces, hostname,
+   * environment, working directory, capabilities); user namespace and mount flags excluded.
+   */
   readonly sandboxArgs: readonly string[];
   /** app.eventHandlers: run in the same sandbox setup before / after the app, as rkt does. */
   readonly preStart?: readonly string[];
@@ -49,83 +49,6 @@ export interface PlanInput {
   readonly volumesDir: string;
   readonly hostname: string;
   readonly hostEnv?: NodeJS.ProcessEnv;
-}
-
-interface Bind {
-  readonly target: string;
-  readonly source: string;
-  readonly readOnly: boolean;
-}
-
-function normalizeTarget(path: string, what: string): string {
-  if (!path.startsWith("/")) throw new RunError(`${what} '${path}': must be an absolute path`);
-  const normalized = posix.normalize(path).replace(/\/+$/, "");
-  if (normalized === "" || normalized === "/") throw new RunError(`${what} '${path}': cannot mount over /`);
-  return normalized;
-}
-
-async function planMounts(
-  manifest: ImageManifest,
-  options: RunOptions,
-  volumesDir: string,
-): Promise<{ binds: Bind[]; emptyVolumes: EmptyVolumeDir[]; warnings: string[] }> {
-  const volumes = new Map<string, Volume>(options.volumes.map((v) => [v.name, v]));
-  const used = new Set<string>();
-  const binds: Bind[] = [];
-  const emptyVolumes = new Map<string, EmptyVolumeDir>();
-  const missingStore: MountPoint[] = [];
-
-  const emptyDir = (name: string, mode: number, uid: number, gid: number): string => {
-    const existing = emptyVolumes.get(name);
-    if (existing !== undefined) return existing.hostDir;
-    const hostDir = posix.join(volumesDir, name);
-    emptyVolumes.set(name, { name, hostDir, mode, uid, gid });
-    return hostDir;
-  };
-  const sourceOf = async (volume: Volume): Promise<string> => {
-    if (volume.kind === "empty") return emptyDir(volume.name, volume.mode, volume.uid, volume.gid);
-    try {
-      await stat(volume.source);
-    } catch {
-      throw new RunError(`volume '${volume.name}': source '${volume.source}' does not exist on this host`);
-    }
-    return volume.source;
-  };
-
-  for (const mountPoint of manifest.app?.mountPoints ?? []) {
-    const target = normalizeTarget(mountPoint.path, `mountPoint '${mountPoint.name}' path`);
-    const volume = volumes.get(mountPoint.name);
-    if (volume === undefined) {
-      if (isUnderNixStore(target)) {
-        missingStore.push(mountPoint);
-        continue;
-      }
-      // rkt: a mountPoint without a volume gets a fresh empty one.
-      binds.push({ target, source: emptyDir(mountPoint.name, 0o755, 0, 0), readOnly: mountPoint.readOnly === true });
-      continue;
-    }
-    used.add(volume.name);
-    binds.push({ target, source: await sourceOf(volume), readOnly: volume.readOnly || mountPoint.readOnly === true });
-  }
-  if (missingStore.length > 0) {
-    const names = missingStore.map((mp) => `${mp.name} (${mp.path})`).join(", ");
-    throw new RunError(
-      `thin image '${manifest.name}' needs host store paths as volumes, missing: ${names}; ` +
-        `pass the flags of the image's .mounts file: nix2aci run $(cat IMAGE.mounts) IMAGE.aci`,
-    );
-  }
-  for (const mount of options.mounts) {
-    const volume = volumes.get(mount.volume);
-    if (volume === undefined) throw new RunError(`--mount volume=${mount.volume}: no --volume named '${mount.volume}'`);
-    used.add(volume.name);
-    binds.push({ target: normalizeTarget(mount.target, "--mount target"), source: await sourceOf(volume), readOnly: volume.readOnly });
-  }
-  const warnings = options.volumes
-    .filter((volume) => !used.has(volume.name))
-    .map((volume) => `--volume '${volume.name}' is not used: the image has no mountPoint of that name and no --mount names it`);
-  // Parents before children, so /data/sub lands inside /data rather than under it.
-  binds.sort((a, b) => a.target.split("/").length - b.target.split("/").length || a.target.localeCompare(b.target));
-  return { binds, emptyVolumes: [...emptyVolumes.values()], warnings };
 }
 
 function environment(input: PlanInput, home: string, userName: string | undefined): Map<string, string> {
@@ -158,17 +81,18 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
   }
   const command = [...exec, ...options.args];
 
-  const { binds, emptyVolumes, warnings: mountWarnings } = await planMounts(manifest, options, input.volumesDir);
-  const viewBinds = new Map<string, string>();
-  if (runRoot.pristineStore !== undefined) viewBinds.set("/nix/store", runRoot.pristineStore);
-  for (const bind of binds) viewBinds.set(bind.target, bind.source);
-  const view: ContainerView = { root: runRoot.root, binds: viewBinds };
-
+  const planned = await planMounts(manifest, options, input.volumesDir);
+  const storeMount: PlannedMount[] =
+    runRoot.pristineStore === undefined
+      ? []
+      : [{ target: "/nix/store", source: runRoot.pristineStore, readOnly: true, describe: "the image's /nix/store", what: "the image's /nix/store (read-only)" }];
+  const mounts = [...storeMount, ...planned.mounts];
+  // Volumes are only bound at launch; for looking up users the image's own files are what count.
+  const view: ContainerView = {
+    root: runRoot.imageRoot,
+    binds: new Map(storeMount.map((mount) => [mount.target, { source: mount.source, readOnly: mount.what }])),
+  };
   const identity = await resolveIdentity(view, options.user ?? app.user, options.group ?? app.group);
-  const executable = command[0] ?? "";
-  if (executable.startsWith("/") && (await resolveInContainer(view, executable)) === undefined) {
-    throw new RunError(`exec '${executable}' does not exist in image '${manifest.name}'`);
-  }
   const workingDirectory = options.workingDir ?? app.workingDirectory ?? "/";
   const isolators = planIsolators(app.isolators ?? []);
 
@@ -182,17 +106,10 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
     ...(options.net === "none" ? ["--unshare-net"] : []),
     "--hostname",
     input.hostname,
-    "--bind",
-    runRoot.root,
-    "/",
-    ...(runRoot.pristineStore !== undefined ? ["--ro-bind", runRoot.pristineStore, "/nix/store"] : []),
-    "--proc",
-    "/proc",
-    "--dev",
-    "/dev",
+    "--chdir",
+    workingDirectory,
+    "--clearenv",
   ];
-  for (const bind of binds) args.push(bind.readOnly ? "--ro-bind" : "--bind", bind.source, bind.target);
-  args.push("--chdir", workingDirectory, "--clearenv");
   for (const [name, value] of env) args.push("--setenv", name, value);
   // A root app keeps exactly its capability set; any other uid gets none (bwrap's default).
   if (identity.uid === 0) {
@@ -214,10 +131,13 @@ export async function planRun(input: PlanInput): Promise<RunPlan> {
     command,
     env,
     workingDirectory,
-    emptyVolumes,
+    root: runRoot.root,
+    ...(runRoot.overlay === undefined ? {} : { overlay: runRoot.overlay }),
+    mounts,
+    emptyVolumes: planned.emptyVolumes,
     sandboxArgs: args,
     ...(preStart === undefined ? {} : { preStart }),
     ...(postStop === undefined ? {} : { postStop }),
-    warnings: [...mountWarnings, ...isolators.warnings, ...portWarnings],
+    warnings: [...planned.warnings, ...implicitEmptyWarnings(planned.implicitEmpty, identity.uid, identity.gid), ...isolators.warnings, ...portWarnings],
   };
 }

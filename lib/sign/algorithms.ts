@@ -5,8 +5,6 @@
  * subkey that never signs (gpg's default cv25519 one), fails to load as a whole ("invalid oid
  * length"), so rkt cannot check a signature made by that key's other (sub)keys either.
  */
-import type { OpenPGP } from "./openpgp.js";
-
 /** RFC 4880/9580 public-key algorithm ids of the EdDSA family: EdDSA (gpg 2.2), Ed25519, Ed448. */
 export const EDDSA_ALGORITHM_IDS: ReadonlySet<number> = new Set([22, 27, 28]);
 
@@ -69,8 +67,19 @@ export const EDDSA_EXPLANATION =
   "rkt verifies signatures with Go's x/crypto/openpgp, which cannot read EdDSA (ed25519) keys at all, " +
   "so rkt could never verify this signature; sign with an RSA key (e.g. gpg --quick-gen-key 'You <you@example.org>' rsa3072 sign)";
 
+/**
+ * What rktUnreadableKeys reads of an openpgp.js key or subkey. Declared here rather than taken
+ * from openpgp, whose declarations need an optional peer package that consumers of nix2aci's
+ * published types may not have.
+ */
+export interface KeyParts {
+  readonly keyPacket: { readonly version: number; readonly algorithm: number };
+  getAlgorithmInfo(): { readonly curve?: string | undefined };
+  getFingerprint(): string;
+}
+
 /** The (sub)keys of `key` that rkt cannot parse, each named with why; empty when rkt can load the key. */
-export function rktUnreadableKeys(key: OpenPGP.Key): string[] {
+export function rktUnreadableKeys(key: KeyParts & { readonly subkeys: readonly KeyParts[] }): string[] {
   return [key, ...key.subkeys].flatMap((part) => {
     const why = rktCannotRead({ version: part.keyPacket.version, algorithm: part.keyPacket.algorithm, curve: part.getAlgorithmInfo().curve });
     return why === undefined ? [] : [`${part === key ? "primary key" : "subkey"} ${part.getFingerprint().toUpperCase()} (${why})`];

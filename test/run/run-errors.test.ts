@@ -56,7 +56,7 @@ describe("nix2aci run: clear failures", () => {
 
   it("refuses an exec that is not in the image, and a user it cannot resolve", async () => {
     const noExec = await writeAci(box.dir, { fileName: "noexec.aci", manifest: manifestFor("nix2aci.test/x", { exec: ["/bin/nope"] }) });
-    expect(await failure(["--insecure-options=image", noExec])).toMatch(/exec '\/bin\/nope' does not exist/);
+    expect(await failure(["--insecure-options=image", noExec])).toMatch(/app exec: '\/bin\/nope' is not in the image/);
     const noUser = await writeAci(box.dir, { fileName: "nouser.aci", manifest: manifestFor("nix2aci.test/x", { user: "carol" }) });
     expect(await failure(["--insecure-options=image", noUser])).toMatch(/app\.user 'carol': not found in the image's \/etc\/passwd, and not a number/);
   });
@@ -83,7 +83,7 @@ describe("nix2aci run: clear failures", () => {
       ["bwrap", "--unshare-user", "--disable-userns", "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--"],
     );
     expect(result.code).toBe(125);
-    expect(result.stderr).toMatch(/nix2aci run: the sandbox could not be created .* allowed to create user namespaces/);
+    expect(result.stderr).toMatch(/nix2aci run: the sandbox could not be created .* allowed to create user and mount namespaces/);
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 

@@ -1,11 +1,10 @@
 /** The path taken without host root: bwrap maps the app's uid onto the caller. */
 import { chmodSync, chownSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { manifestFor, tempDir, writeAci } from "./support/aci.js";
-import { spawnCommand } from "./support/spawn-cli.js";
+import { cli } from "./support/bundled-cli.js";
 
 const CALLER = 1000;
 
@@ -33,24 +32,11 @@ describe("nix2aci run without root", () => {
     const image = await writeAci(dir, { manifest, fileName: "unpriv.aci" });
     chmodSync(image, 0o644);
     // As root, become an ordinary user for this run (util-linux setpriv); otherwise we already are one.
-    const wrapper = asRoot ? ["setpriv", `--reuid=${CALLER}`, `--regid=${CALLER}`, "--clear-groups", "--"] : [];
-    // The ordinary user may not be able to read this checkout (a clone in a private folder), so it
-    // runs the CLI bundled into one file in its own readable folder.
-    const cli = join(dir, "nix2aci.mjs");
-    await build({
-      entryPoints: [new URL("./support/nix2aci-cli.ts", import.meta.url).pathname],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: cli,
-      banner: { js: 'import { createRequire as nix2aciCreateRequire } from "node:module"; const require = nix2aciCreateRequire(import.meta.url);' },
-      logLevel: "silent",
+    const result = await cli(["run", "--insecure-options=image", "--volume", `out,kind=host,source=${out}`, image], {
+      env: { NIX2ACI_CACHE_DIR: cache, HOME: dir },
+      cwd: dir,
+      ...(asRoot ? { asUser: CALLER } : {}),
     });
-    chmodSync(cli, 0o644);
-    const result = await spawnCommand([...wrapper, process.execPath, cli, "run", "--insecure-options=image", "--volume", `out,kind=host,source=${out}`, image], {
-      NIX2ACI_CACHE_DIR: cache,
-      HOME: dir,
-    }, dir);
     expect(result.stderr).toMatch(/not running as root: uid 1000 is mapped onto your own user/);
     expect(result.stderr).toMatch(/supplementaryGIDs 50 cannot be set/);
     expect(result.code).toBe(0);

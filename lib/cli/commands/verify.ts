@@ -1,6 +1,6 @@
 /** `nix2aci verify IMAGE.aci`: is IMAGE.aci.asc a good signature, as rkt would check it? */
 import { existsSync } from "node:fs";
-import { readImage } from "../../image/index.js";
+import { readImageManifest } from "../../image/index.js";
 import { readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
 import { expectPositionals } from "../args.js";
 import { defineCommand } from "../program.js";
@@ -30,7 +30,8 @@ export const command = defineCommand({
       if (unsigned) {
         throw new VerificationError("unreadable-signature", values.signature === undefined ? `no signature '${signature}' next to the image (sign it with ./result/postprocess.sh)` : `no signature '${signature}'`);
       }
-      const keys = values.key === undefined ? await requireTrustedKeys((await readImage(image)).manifest.name) : await Promise.all(values.key.map((file) => readSmallFile(file, "key")));
+      // The manifest alone names the trusted keys: the image is read in full once, by the check.
+      const keys = values.key === undefined ? await requireTrustedKeys((await readImageManifest(image)).manifest.name) : await Promise.all(values.key.map((file) => readSmallFile(file, "key")));
       const signer = await verifyImage(image, signature, keys, { allowEdDSA: values["allow-eddsa"] === true });
       io.stdout(values.json === true ? `${JSON.stringify({ image, signature, good: true, signer: signerJson(signer) }, null, 2)}\n` : goodText(image, signer));
       return 0;

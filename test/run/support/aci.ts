@@ -1,7 +1,7 @@
 /**
- * Builds small, deterministic ACIs for tests without Nix: raw tar blocks written with node-tar's
- * Header (so tests can also make archives no honest packer would: absolute paths, devices, ...),
- * a rootfs with the host's static /bin/busybox and applet links, and any compression.
+ * Builds small, deterministic ACIs for tests without Nix: tar bytes from our own writer (tar.ts,
+ * so tests can also make archives no honest packer would: absolute paths, devices, unknown
+ * types, ...), a rootfs with the host's static /bin/busybox and applet links, any compression.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -9,51 +9,10 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Header } from "tar";
 import { requireTool } from "../../support/tools.js";
+import { tarBytes, type TarEntry } from "./tar.js";
 
-export type EntryType = "File" | "Directory" | "SymbolicLink" | "Link" | "CharacterDevice" | "BlockDevice" | "FIFO";
-
-export interface TarEntry {
-  readonly path: string;
-  readonly type: EntryType;
-  readonly data?: Buffer | string;
-  readonly mode?: number;
-  readonly uid?: number;
-  readonly gid?: number;
-  readonly linkpath?: string;
-  readonly mtime?: Date;
-}
-
-const EPOCH = new Date(0);
-
-function block(entry: TarEntry): Buffer {
-  const data = entry.data === undefined ? Buffer.alloc(0) : Buffer.from(entry.data);
-  const header = new Header({
-    path: entry.path,
-    type: entry.type,
-    mode: entry.mode ?? (entry.type === "Directory" ? 0o755 : entry.type === "SymbolicLink" ? 0o777 : 0o644),
-    uid: entry.uid ?? 0,
-    gid: entry.gid ?? 0,
-    size: entry.type === "File" ? data.length : 0,
-    mtime: entry.mtime ?? EPOCH,
-    ...(entry.linkpath === undefined ? {} : { linkpath: entry.linkpath }),
-    uname: "",
-    gname: "",
-    ...(entry.type === "CharacterDevice" || entry.type === "BlockDevice" ? { devmaj: 1, devmin: 3 } : {}),
-  });
-  const headerBlock = Buffer.alloc(512);
-  header.encode(headerBlock, 0);
-  if (header.needPax) throw new Error(`test fixture path too long for a plain header: ${entry.path}`);
-  if (entry.type !== "File") return headerBlock;
-  const padded = Buffer.alloc(Math.ceil(data.length / 512) * 512);
-  data.copy(padded);
-  return Buffer.concat([headerBlock, padded]);
-}
-
-export function tarBytes(entries: readonly TarEntry[]): Buffer {
-  return Buffer.concat([...entries.map(block), Buffer.alloc(1024)]);
-}
+export { tarBytes, type EntryType, type TarEntry } from "./tar.js";
 
 export type Compression = "none" | "gzip" | "bzip2" | "xz";
 
