@@ -18,7 +18,12 @@ export function refuseOciImage(image: string): void {
 function isOciArchive(file: string): boolean {
   if (!statSync(file).isFile()) return false;
   const header = Buffer.alloc(512);
-  const fd = openSync(file, "r");
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false; // unreadable (EACCES): the image reader says so, naming the image
+  }
   try {
     if (readSync(fd, header, 0, 512, 0) < 512) return false;
   } finally {

@@ -4,7 +4,6 @@
  */
 export { EDDSA_ALGORITHM_IDS, isEdDSAAlgorithm, algorithmName, rktCannotRead, type KeyPacketFacts } from "./algorithms.js";
 export { TrustError, VerificationError, type VerificationFailure } from "./errors.js";
-export { loadOpenpgp } from "./openpgp.js";
 export { verifyImage, readSmallFile, type VerifyImageOptions, type VerifiedImage } from "./verify.js";
 export {
   trustDir,

@@ -1,7 +1,8 @@
 /** `nix2aci verify IMAGE.aci`: is IMAGE.aci.asc a good signature, as rkt would check it? */
 import { existsSync } from "node:fs";
 import { readImageName } from "../../image/index.js";
-import { loadOpenpgp, readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
+import { readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
+import { loadOpenpgp } from "../../sign/openpgp.js";
 import { expectPositionals } from "../args.js";
 import { defineCommand } from "../program.js";
 
