@@ -101,9 +101,14 @@ export default async function bench(options: BenchOptions): Promise<string> {
   execFileSync("gpg", ["--batch", "--armor", "--output", keyFile, "--export", "bench@nix2aci.test"], { env: gpgEnv });
 
   const loadBefore = loadAverage();
-  const results = sizes.map((mib) => measureSize(mib, runs, gnupg, keyFile));
+  let results: SizeResult[];
+  try {
+    results = sizes.map((mib) => measureSize(mib, runs, gnupg, keyFile));
+  } finally {
+    // The agent gpg started for this home folder, also when a measurement failed.
+    execFileSync("gpgconf", ["--homedir", gnupg, "--kill", "gpg-agent"], { stdio: "ignore" });
+  }
   const loadAfter = loadAverage();
-  execFileSync("gpgconf", ["--kill", "all"], { env: gpgEnv, stdio: "ignore" });
 
   const m = (result: SizeResult, name: CommandName): number => result.summaries[name].medianSeconds;
   const rows = results.flatMap((result) => {

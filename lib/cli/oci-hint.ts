@@ -22,7 +22,7 @@ function isOciArchive(file: string): boolean {
   try {
     fd = openSync(file, "r");
   } catch {
-    return false; // unreadable: the image reader says so in its own words
+    return false; // unreadable (EACCES): the image reader says so, naming the image
   }
   try {
     if (readSync(fd, header, 0, 512, 0) < 512) return false;

@@ -3,6 +3,7 @@ export { ImageError } from "./errors.js";
 export { detectCompression, type Compression } from "./compression.js";
 export {
   parseManifest,
+  manifestName,
   labelValue,
   storePathMountPoints,
   isUnderNixStore,
@@ -15,6 +16,6 @@ export {
   type Port,
   type NameValue,
 } from "./manifest.js";
-export { readImage, readImageManifest, type ImageInfo } from "./read.js";
+export { readImage, readImageManifest, readImageName, type ImageInfo } from "./read.js";
 export { openImageFile, fileIdentity, sameFile, type FileIdentity, type ReadOptions } from "./walk.js";
 export { extractImage, unpackImage, removeTree, stagingOwner, type ExtractOptions, type Unpacked } from "./extract.js";

@@ -6,6 +6,7 @@
  * of start-up that a warm `nix2aci run`, which reads no new manifest, does not pay).
  */
 import type * as Zod from "zod";
+import { passes, STRING_RULES } from "../spec/arguments/string-rules.js";
 
 export interface NameValue {
   readonly name: string;
@@ -147,6 +148,24 @@ export async function parseManifest(text: string): Promise<ImageManifest> {
     throw new Error(`manifest is not a valid ImageManifest: ${problems.join("; ")}`);
   }
   return parsed.data;
+}
+
+/**
+ * The manifest's name alone, without the schema (loading zod is a fifth of a `verify`): for
+ * choosing the trusted keys, so it must be an AC identifier, since it names trust-store folders.
+ */
+export function manifestName(text: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`manifest is not JSON: ${(error as Error).message}`);
+  }
+  const name = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as { name?: unknown }).name : undefined;
+  if (typeof name !== "string" || !passes("ac-identifier", name)) {
+    throw new Error(`manifest is not a valid ImageManifest: name: ${STRING_RULES["ac-identifier"].message}, got ${JSON.stringify(name) ?? "nothing"}`);
+  }
+  return name;
 }
 
 export function labelValue(manifest: ImageManifest, name: string): string | undefined {

@@ -1,6 +1,6 @@
 /** `readImage`: what `nix2aci inspect` shows, in one streaming pass and without unpacking. */
 import { ImageError } from "./errors.js";
-import { parseManifest, storePathMountPoints, type ImageManifest, type MountPoint } from "./manifest.js";
+import { manifestName, parseManifest, storePathMountPoints, type ImageManifest, type MountPoint } from "./manifest.js";
 import { readManifestText, walkImage, type FileIdentity, type ReadOptions, type WalkResult } from "./walk.js";
 
 export interface ImageInfo extends Omit<WalkResult, "manifestText"> {
@@ -35,4 +35,14 @@ export async function readImage(imagePath: string, options: ReadOptions = {}): P
 export async function readImageManifest(imagePath: string, options: ReadOptions = {}): Promise<{ manifest: ImageManifest; identity: FileIdentity }> {
   const { manifestText, identity } = await readManifestText(imagePath, options);
   return { manifest: await manifestOf(imagePath, manifestText), identity };
+}
+
+/** The manifest's name alone (an AC identifier), reading as readImageManifest does but without the schema. */
+export async function readImageName(imagePath: string, options: ReadOptions = {}): Promise<string> {
+  const { manifestText } = await readManifestText(imagePath, options);
+  try {
+    return manifestName(manifestText);
+  } catch (error) {
+    throw new ImageError(imagePath, (error as Error).message);
+  }
 }

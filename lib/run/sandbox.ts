@@ -11,6 +11,8 @@
  *    the canonical, symlink-free targets. Made here, outside the app's user namespace, these
  *    mounts (and the overlay) reach the app *locked*: read-only cannot be remounted writable and
  *    nothing can be unmounted to uncover what is beneath, even by an app with CAP_SYS_ADMIN.
+ *    A run without volumes skips it (a process less at every start): the overlay is mounted by
+ *    the setup namespace, outside the app's user namespace, and so reaches the app locked alike.
  * 3. **Inner bubblewrap**: the app's sandbox, `--bind ROOT /`, its own /proc and /dev, namespaces,
  *    environment, capabilities. As root its identity is exact: `setpriv` sets uid, gid and
  *    supplementary groups, bwrap creates the user namespace owned by that uid and blocks
@@ -120,7 +122,12 @@ function innerArgs(plan: RunPlan, fs: PreparedFilesystem, options: LaunchOptions
   ];
 }
 
-/** setup script, then outer bwrap (options from OUTER_ARGS_FD), then [setpriv] inner bwrap. */
+/** Whether the plan has volumes to mount, the outer bubblewrap's only work. */
+function needsOuter(plan: RunPlan): boolean {
+  return plan.mounts.length > 0;
+}
+
+/** setup script, then outer bwrap (options from OUTER_ARGS_FD) if needed, then [setpriv] inner bwrap. */
 function commandLine(plan: RunPlan, options: LaunchOptions, asRoot: boolean, warn: (m: string) => void): { file: string; args: string[] } {
   const bwrap = findTool("bwrap", "bubblewrap");
   const unshare = findTool("unshare", "util-linux");
@@ -141,7 +148,7 @@ function commandLine(plan: RunPlan, options: LaunchOptions, asRoot: boolean, war
   const namespaces = asRoot ? ["--mount", "--propagation", "private"] : ["--user", "--map-root-user", "--mount", "--propagation", "private"];
   return {
     file: unshare,
-    args: [...namespaces, "--", "/bin/sh", "-c", SETUP_SCRIPT, "nix2aci-setup", ...layers, bwrap, "--args", String(OUTER_ARGS_FD), "--", ...sandbox],
+    args: [...namespaces, "--", "/bin/sh", "-c", SETUP_SCRIPT, "nix2aci-setup", ...layers, ...(needsOuter(plan) ? [bwrap, "--args", String(OUTER_ARGS_FD), "--"] : []), ...sandbox],
   };
 }
 
@@ -264,7 +271,7 @@ export async function launch(plan: RunPlan, options: LaunchOptions): Promise<num
     try {
       const fs = await prepareFilesystem(plan, options, asRoot, `/proc/${child.pid}/root${plan.root}`);
       options.signals.check();
-      (pipes[OUTER_ARGS_FD] as Writable | null)?.end(nulSeparated(outerArgs(fs)));
+      (pipes[OUTER_ARGS_FD] as Writable | null)?.end(needsOuter(plan) ? nulSeparated(outerArgs(fs)) : undefined);
       (pipes[INNER_ARGS_FD] as Writable | null)?.end(nulSeparated(innerArgs(plan, fs, options, asRoot)));
     } catch (error) {
       child.kill("SIGKILL");
@@ -279,7 +286,7 @@ export async function launch(plan: RunPlan, options: LaunchOptions): Promise<num
     // Killed before it could report (Ctrl-C at the terminal of an interactive run reaches bwrap too).
     if (signal !== null) return 128 + (constants.signals[signal] ?? 0);
     if (code !== null && code > 128) return code;
-    if (pidIn(outerInfo.text) === undefined || sandboxPid === undefined) {
+    if ((needsOuter(plan) && pidIn(outerInfo.text) === undefined) || sandboxPid === undefined) {
       throw new RunError(
         `the sandbox could not be created (bubblewrap exit ${code}; its message is above). ` +
           `Is this process allowed to create user namespaces? (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, AppArmor)`,

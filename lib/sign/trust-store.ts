@@ -11,9 +11,9 @@ import { homedir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { algorithmName, isEdDSAAlgorithm, rktUnreadableExplanation, rktUnreadableKeys } from "./algorithms.js";
 import { TrustError, VerificationError } from "./errors.js";
+import { passes } from "../spec/arguments/string-rules.js";
 import { loadOpenpgp, type OpenPGP } from "./openpgp.js";
 
-const AC_IDENTIFIER = /^[a-z0-9]+([-._~/][a-z0-9]+)*$/;
 const FINGERPRINT = /^[0-9a-f]+$/;
 
 export function trustDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,7 +37,7 @@ export interface TrustedKey {
 
 function scopeDir(dir: string, scope: TrustScope): string {
   if ("root" in scope) return join(dir, "root.d");
-  if (!AC_IDENTIFIER.test(scope.prefix)) {
+  if (!passes("ac-identifier", scope.prefix)) {
     throw new TrustError(`--prefix '${scope.prefix}' is not a valid AC Identifier (e.g. example.com/app)`);
   }
   return join(dir, "prefix.d", ...scope.prefix.split("/"));
@@ -96,7 +96,7 @@ export async function trustedKeysFor(imageName: string, dir: string = trustDir()
   const files = await keyFilesIn(join(dir, "root.d"));
   const parts = imageName.split("/");
   for (let n = 1; n <= parts.length; n++) {
-    if (!AC_IDENTIFIER.test(parts.slice(0, n).join("/"))) continue;
+    if (!passes("ac-identifier", parts.slice(0, n).join("/"))) continue;
     files.push(...(await keyFilesIn(join(dir, "prefix.d", ...parts.slice(0, n)))));
   }
   return Promise.all(files.map((file) => readFile(file, "utf8")));

@@ -213,12 +213,17 @@ async function nativeDigest(
   if (packet.version !== 4 || packet.signatureType !== 0 || packet.signatureData === null || algorithm === undefined) return undefined;
   const hash = createHash(algorithm);
   const total = (await handle.stat()).size;
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
-  for (let position = 0; ; ) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+  // Two buffers: the next read runs in the thread pool while this one is hashed.
+  const buffers = [Buffer.allocUnsafe(1024 * 1024), Buffer.allocUnsafe(1024 * 1024)] as const;
+  const readAt = (index: number, position: number) => handle.read(buffers[index % 2] as Buffer, 0, buffers[0].length, position);
+  let position = 0;
+  let reading = readAt(0, 0);
+  for (let index = 0; ; index++) {
+    const { bytesRead, buffer } = await reading;
     if (bytesRead === 0) break;
-    hash.update(buffer.subarray(0, bytesRead));
     position += bytesRead;
+    reading = readAt(index + 1, position);
+    hash.update(buffer.subarray(0, bytesRead));
     onProgress?.(position, total);
   }
   const trailer = Buffer.from([0x04, 0xff, 0, 0, 0, 0]);

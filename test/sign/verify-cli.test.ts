@@ -109,6 +109,23 @@ describe("nix2aci verify", () => {
     }
   });
 
+  it("without --key, refuses a manifest name that is no AC identifier before it picks keys by it", async () => {
+    const trustDir = tempDir("verify-trust-root");
+    vi.stubEnv("NIX2ACI_TRUST_DIR", trustDir);
+    try {
+      // Trusted for every name: only the name's check can refuse it.
+      await trustKeys(rsa.armoredPublicKey, { root: true }, trustDir);
+      const bad = signWithPostprocess(buildTestAci({ name: "../../etc" }), { ...gnupg.env, NIX2ACI_SIGNING_KEY: rsa.email }).image;
+      const run = await verify(bad);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('name: must be an AC identifier');
+      expect(run.stderr).toContain('"../../etc"');
+      expect(run.stderr.split("\n")).toHaveLength(2); // one line
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("exits 2 on bad usage and 0 for --help", async () => {
     expect((await verify("--key", rsaKeyFile)).code).toBe(2);
     expect((await verify(image, image, "--key", rsaKeyFile)).code).toBe(2);

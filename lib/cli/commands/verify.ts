@@ -1,7 +1,8 @@
 /** `nix2aci verify IMAGE.aci`: is IMAGE.aci.asc a good signature, as rkt would check it? */
 import { existsSync } from "node:fs";
-import { readImageManifest } from "../../image/index.js";
+import { readImageName } from "../../image/index.js";
 import { readSmallFile, requireTrustedKeys, VerificationError, verifyImage, type VerifiedImage } from "../../sign/index.js";
+import { loadOpenpgp } from "../../sign/openpgp.js";
 import { expectPositionals } from "../args.js";
 import { defineCommand } from "../program.js";
 
@@ -26,12 +27,14 @@ export const command = defineCommand({
     const signature = values.signature ?? `${image}.asc`;
     // An unsigned image is the usual first mistake: said in one line, not as a read error.
     const unsigned = existsSync(image) && !existsSync(signature);
+    // Its load (a tenth of a second) overlaps the reads of the manifest, keys and signature.
+    loadOpenpgp().catch(() => undefined);
     try {
       if (unsigned) {
         throw new VerificationError("unreadable-signature", values.signature === undefined ? `no signature '${signature}' next to the image (sign it with ./result/postprocess.sh)` : `no signature '${signature}'`);
       }
-      // The manifest alone names the trusted keys: the image is read in full once, by the check.
-      const keys = values.key === undefined ? await requireTrustedKeys((await readImageManifest(image)).manifest.name) : await Promise.all(values.key.map((file) => readSmallFile(file, "key")));
+      // The manifest's name alone chooses the trusted keys: the image is read in full once, by the check.
+      const keys = values.key === undefined ? await requireTrustedKeys(await readImageName(image)) : await Promise.all(values.key.map((file) => readSmallFile(file, "key")));
       const signer = await verifyImage(image, signature, keys, { allowEdDSA: values["allow-eddsa"] === true });
       io.stdout(values.json === true ? `${JSON.stringify({ image, signature, good: true, signer: signerJson(signer) }, null, 2)}\n` : goodText(image, signer));
       return 0;
