@@ -151,6 +151,42 @@ describe("an app that keeps CAP_SYS_ADMIN cannot undo read-only mounts", () => {
   }
 });
 
+// A run without volumes has no outer bubblewrap: the overlay itself must reach the app locked.
+const ATTACK_WITHOUT_VOLUMES = [
+  "exec 2>&1",
+  "/bin/busybox umount -l / && echo unmounted-root",
+  "/bin/busybox umount -l /nix/store && echo unmounted-store",
+  "chmod 0777 /nix/store/abc-pkg; echo pwned > /nix/store/abc-pkg/data && echo wrote-store-in-run",
+  "cat /nix/store/abc-pkg/data",
+  "grep CapEff /proc/self/status",
+].join("\n");
+
+describe("an app that keeps CAP_SYS_ADMIN in a run without volumes", () => {
+  for (const asUser of [undefined, 1000] as const) {
+    it(`cannot unmount its root or change the cached image (${asUser === undefined ? "as root" : "without root"})`, async () => {
+      const host = await makeHost();
+      if (asUser !== undefined) chownSync(host.cache, asUser, asUser);
+      const manifest = manifestFor("nix2aci.test/sysadmin-novolumes", {
+        exec: ["/bin/sh", "-c", ATTACK_WITHOUT_VOLUMES],
+        isolators: [{ name: "os/linux/capabilities-retain-set", value: { set: ["CAP_SYS_ADMIN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_CHOWN"] } }],
+      });
+      const image = await writeAci(host.dir, { fileName: "sysadmin-novolumes.aci", manifest, entries: busyboxRootfs({ extra: storeEntries }) });
+      const options = asUser === undefined ? {} : { asUser };
+      await expectContained(host, ["run", INSECURE, "--exec", "/bin/true", image], { code: 0 }, options);
+      const cached = join(host.cache, "images", cacheKey((await readImage(image)).imageId));
+      const before = snapshot(cached, ["last-used", "info.json"]);
+      const seen = (await expectContained(host, ["run", INSECURE, image], { code: 0 }, options)).stdout;
+      expect(seen).toMatch(/CapEff:\s+0000000000(2|a)0000b/);
+      expect(seen).not.toMatch(/unmounted/);
+      expect(seen).toMatch(/^pwned$/m);
+      expect(snapshot(cached, ["last-used", "info.json"])).toEqual(before);
+      // The next run sees the pristine file: the write stayed in the first run's own layer.
+      const next = (await expectContained(host, ["run", INSECURE, "--exec", "/bin/sh", image, "--", "-c", "cat /nix/store/abc-pkg/data"], { code: 0 }, options)).stdout;
+      expect(next).toBe("pristine\n");
+    });
+  }
+});
+
 describe("the cache: private, and never a setuid or setgid file", () => {
   it("drops setuid/setgid bits of an unverified image's files and keeps the cache 0700", async () => {
     const host = await makeHost();
