@@ -363,24 +363,20 @@ function printBinary(expr: Expr & { kind: "binary" }): Printed {
   // Flatten chains of one level (`a + b - c`, `a ++ b ++ c`) so a broken chain is one column.
   const operands: Expr[] = [];
   const ops: string[] = [];
-  if (assoc === "left") {
+  if (assoc === "left" || assoc === "right") {
+    // Walk down the associating side, collecting the other side's operands.
+    const left = assoc === "left";
     let node: Expr = expr;
     while (node.kind === "binary" && binaryInfo[node.op]?.prec === prec) {
-      operands.push(node.right);
+      operands.push(left ? node.right : node.left);
       ops.push(node.op);
-      node = node.left;
+      node = left ? node.left : node.right;
     }
     operands.push(node);
-    operands.reverse();
-    ops.reverse();
-  } else if (assoc === "right") {
-    let node: Expr = expr;
-    while (node.kind === "binary" && binaryInfo[node.op]?.prec === prec) {
-      operands.push(node.left);
-      ops.push(node.op);
-      node = node.right;
+    if (left) {
+      operands.reverse();
+      ops.reverse();
     }
-    operands.push(node);
   } else {
     operands.push(expr.left, expr.right);
     ops.push(expr.op);
