@@ -132,14 +132,17 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Parses manifest JSON text; rejects with an Error whose message names the broken field. */
-export async function parseManifest(text: string): Promise<ImageManifest> {
-  let json: unknown;
+function manifestJson(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new Error(`manifest is not JSON: ${(error as Error).message}`);
   }
+}
+
+/** Parses manifest JSON text; rejects with an Error whose message names the broken field. */
+export async function parseManifest(text: string): Promise<ImageManifest> {
+  const json = manifestJson(text);
   if (deeperThan(json, MAX_MANIFEST_DEPTH)) throw new Error(`manifest nests arrays/objects deeper than ${MAX_MANIFEST_DEPTH} levels`);
   schema ??= manifestSchema();
   const parsed = (await schema).safeParse(json);
@@ -155,12 +158,7 @@ export async function parseManifest(text: string): Promise<ImageManifest> {
  * choosing the trusted keys, so it must be an AC identifier, since it names trust-store folders.
  */
 export function manifestName(text: string): string {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`manifest is not JSON: ${(error as Error).message}`);
-  }
+  const json = manifestJson(text);
   const name = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as { name?: unknown }).name : undefined;
   if (typeof name !== "string" || !passes("ac-identifier", name)) {
     throw new Error(`manifest is not a valid ImageManifest: name: ${STRING_RULES["ac-identifier"].message}, got ${JSON.stringify(name) ?? "nothing"}`);

@@ -11,12 +11,17 @@ export interface ImageInfo extends Omit<WalkResult, "manifestText"> {
   readonly storeMountPoints: readonly MountPoint[];
 }
 
-async function manifestOf(imagePath: string, text: string): Promise<ImageManifest> {
+/** `read(text)`, its failure reported as an ImageError naming the image. */
+async function fromManifest<T>(imagePath: string, text: string, read: (text: string) => T | Promise<T>): Promise<T> {
   try {
-    return await parseManifest(text);
+    return await read(text);
   } catch (error) {
     throw new ImageError(imagePath, (error as Error).message);
   }
+}
+
+function manifestOf(imagePath: string, text: string): Promise<ImageManifest> {
+  return fromManifest(imagePath, text, parseManifest);
 }
 
 export async function toImageInfo(imagePath: string, walked: WalkResult): Promise<ImageInfo> {
@@ -40,9 +45,5 @@ export async function readImageManifest(imagePath: string, options: ReadOptions 
 /** The manifest's name alone (an AC identifier), reading as readImageManifest does but without the schema. */
 export async function readImageName(imagePath: string, options: ReadOptions = {}): Promise<string> {
   const { manifestText } = await readManifestText(imagePath, options);
-  try {
-    return manifestName(manifestText);
-  } catch (error) {
-    throw new ImageError(imagePath, (error as Error).message);
-  }
+  return fromManifest(imagePath, manifestText, manifestName);
 }
