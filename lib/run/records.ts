@@ -6,10 +6,11 @@
  * ctime (which no one can set back), so a changed file is never run under an old ID; it is read
  * again. A Nix store path (ACIs/ links point there) never changes, so its record stays good.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { sameFile, type FileIdentity } from "../image/index.js";
+import { writeJsonFile } from "./json-file.js";
 
 export interface FileRecord {
   readonly identity: FileIdentity;
@@ -70,9 +71,7 @@ export async function saveRecord(records: string, record: FileRecord): Promise<v
     path: record.path,
     ...(record.verified === undefined ? {} : { verified: { ...record.verified, signature: toJson(record.verified.signature) } }),
   };
-  const temporary = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
-  await writeFile(temporary, `${JSON.stringify(stored)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+  await writeJsonFile(path, stored);
 }
 
 /** Removes the records of files that are gone (or whose path now names another file). */

@@ -12,6 +12,7 @@ import { basename, join } from "node:path";
 import { labelValue, removeTree, type ImageInfo, type ImageManifest } from "../image/index.js";
 import { cacheKey, isGone, runOwner, type CacheDirs } from "./cache.js";
 import { RunError } from "./errors.js";
+import { writeJsonFile } from "./json-file.js";
 import { pruneRecords } from "./records.js";
 
 const INFO = "info.json";
@@ -42,10 +43,9 @@ interface InfoFile {
   readonly signers: readonly string[];
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
-  const temporary = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+/** Where a stored image's folder is renamed before it is deleted (a name the next run sweeps). */
+function asideName(images: string, key: string): string {
+  return join(images, `.${key}.removing-${process.pid}-${randomBytes(4).toString("hex")}`);
 }
 
 async function readInfo(dir: string): Promise<InfoFile | undefined> {
@@ -90,7 +90,7 @@ export async function storeUnpacked(images: string, info: ImageInfo, staging: st
     signers,
   };
   try {
-    await writeJson(join(staging, INFO), file);
+    await writeJsonFile(join(staging, INFO), file, 2);
     await writeFile(join(staging, LAST_USED), "");
     await rename(staging, dir);
   } catch (error) {
@@ -108,7 +108,7 @@ export async function storeUnpacked(images: string, info: ImageInfo, staging: st
  * there was no such folder or another run stored the image meanwhile.
  */
 async function replaceForeign(images: string, dir: string, staging: string): Promise<boolean> {
-  const aside = join(images, `.${basename(dir)}.removing-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const aside = asideName(images, basename(dir));
   try {
     await rename(dir, aside);
   } catch {
@@ -128,7 +128,7 @@ async function replaceForeign(images: string, dir: string, staging: string): Pro
 export async function addSigners(dir: string, signers: readonly string[]): Promise<void> {
   const info = await readInfo(dir);
   if (info === undefined || signers.every((signer) => info.signers.includes(signer))) return;
-  await writeJson(join(dir, INFO), { ...info, signers: [...new Set([...info.signers, ...signers])].sort() });
+  await writeJsonFile(join(dir, INFO), { ...info, signers: [...new Set([...info.signers, ...signers])].sort() }, 2);
 }
 
 /** The manifest of a stored image: checked when it was unpacked, into a folder only we write. */
@@ -191,7 +191,7 @@ export async function imageUsers(dirs: CacheDirs, key: string): Promise<number[]
  * removal is refused, the folder put back) or finds no image and unpacks it again.
  */
 export async function removeImage(dirs: CacheDirs, image: StoredImage): Promise<void> {
-  const removing = join(dirs.images, `.${image.key}.removing-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const removing = asideName(dirs.images, image.key);
   await rename(image.dir, removing);
   const users = await imageUsers(dirs, image.key);
   if (users.length > 0) {
